@@ -1,0 +1,18 @@
+"""Root conftest: the project's own test settings. The sms-contract pytest plugin itself is
+loaded through its `pytest11` entry point, as it is for users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+REFERENCE = ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """The provider documents the contract is transcribed from (../shared/reference)."""
+    assert REFERENCE.is_dir(), f"the reference documents are expected at {REFERENCE}"
+    return REFERENCE

@@ -1,0 +1,139 @@
+"""The loaded contract: openapi.yaml parsed once, operations matched by method and path."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from sms_contract.registry import Registries, load_registries
+from sms_contract.resources import openapi_path
+from sms_contract.schemastore import absolutize, openapi_uri
+
+_PARAM = re.compile(r"\{([^{}]+)\}")
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operation of openapi.yaml."""
+
+    operation_id: str
+    method: str
+    path: str
+    pattern: re.Pattern[str]
+    responses: dict[str, dict[str, Any]]
+    request_schema: Any | None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+    @property
+    def is_json(self) -> bool:
+        """The `.json` variant answers JSON; the plain path answers XML."""
+        return self.path.endswith(".json")
+
+    @property
+    def is_bulk(self) -> bool:
+        return "/bulksend" in self.path
+
+    def media_types(self, status: int) -> dict[str, Any]:
+        """Documented media types (-> absolute schema) for a status, or {} if undocumented."""
+        response = self.responses.get(str(status))
+        if response is None:
+            return {}
+        content: dict[str, Any] = response.get("content", {})
+        return {media: spec.get("schema", {}) for media, spec in content.items()}
+
+
+def _compile(path: str, parameters: dict[str, Any]) -> re.Pattern[str]:
+    out, last = [], 0
+    for match in _PARAM.finditer(path):
+        out.append(re.escape(path[last : match.start()]))
+        out.append(f"(?P<{match.group(1)}>[^/]+?)")
+        last = match.end()
+    out.append(re.escape(path[last:]))
+    return re.compile("^" + "".join(out) + "$")
+
+
+class Contract:
+    """The spec, its operations and the registries, loaded once per process."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.registries: Registries = load_registries()
+        base = openapi_uri()
+        components = spec.get("components", {})
+        self.operations: list[Operation] = []
+        for path, item in spec.get("paths", {}).items():
+            for method, op in item.items():
+                if method.startswith("x-") or not isinstance(op, dict):
+                    continue
+                responses = {
+                    status: absolutize(self._deref(resp, components), base)
+                    for status, resp in op.get("responses", {}).items()
+                }
+                body = op.get("requestBody", {}).get("content", {})
+                form = body.get("application/x-www-form-urlencoded", {})
+                request_schema = absolutize(form["schema"], base) if "schema" in form else None
+                params = {}
+                for param in op.get("parameters", []):
+                    param = self._deref(param, components)
+                    params[param["name"]] = param.get("schema", {})
+                self.operations.append(
+                    Operation(
+                        operation_id=op.get("operationId", f"{method} {path}"),
+                        method=method.upper(),
+                        path=path,
+                        pattern=_compile(path, params),
+                        responses=responses,
+                        request_schema=request_schema,
+                        parameters=params,
+                    )
+                )
+        # The plain path's `{SmsSid}` would also match `abc.json`: try literal suffixes first.
+        self.operations.sort(key=lambda o: (not o.path.endswith(".json"), o.path))
+
+    @staticmethod
+    def _deref(node: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/"):
+            _, _, section, name = ref.split("/", 3)
+            resolved: dict[str, Any] = components[section][name]
+            return resolved
+        return node
+
+    def find_operation(self, method: str, url: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation for a request and its path parameters, or None."""
+        path = urlsplit(url).path if "://" in url or url.startswith("/") else url
+        path = re.sub(r"/{2,}", "/", path)
+        # A target may be mounted under a prefix (a gateway, /exotel/...): match the API tail.
+        start = path.find("/v1/")
+        tail = path[start:] if start >= 0 else path
+        for operation in self.operations:
+            if operation.method != method.upper():
+                continue
+            match = operation.pattern.match(tail)
+            if match:
+                return operation, match.groupdict()
+        return None
+
+    def operations_for_path(self, url: str) -> list[Operation]:
+        """Operations whose path matches `url` under any method (for 405 detection)."""
+        path = urlsplit(url).path
+        start = path.find("/v1/")
+        tail = path[start:] if start >= 0 else path
+        return [o for o in self.operations if o.pattern.match(tail)]
+
+
+@functools.cache
+def load_contract() -> Contract:
+    """The contract: openapi.yaml and schemas/, parsed and compiled once per process."""
+    with openapi_path().open(encoding="utf-8") as handle:
+        spec = yaml.safe_load(handle)
+    return Contract(spec)

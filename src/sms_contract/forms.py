@@ -1,0 +1,123 @@
+"""Form bodies in bracket notation, the way Exotel's API reads them.
+
+Decoding: `To[]=a&To[]=b` and `To[0]=a` give `{"To": ["a", "b"]}`; `Messages[0][To]=x` gives
+`{"Messages": [{"To": "x"}]}`; `ShortenUrlParams[Header]=h` gives `{"ShortenUrlParams":
+{"Header": "h"}}`; a plain key repeated (`From=a&From=b`) gives a list, which the contract
+rejects for scalar fields (error 40207). Encoding is the inverse. Values stay strings; the
+schema-guided coercion (`sms_contract.coerce`) turns them into numbers where the schema says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+_KEY = re.compile(r"^([^\[\]]+)((?:\[[^\[\]]*\])*)$")
+_PART = re.compile(r"\[([^\[\]]*)\]")
+
+
+class FormError(ValueError):
+    """A form body that cannot be decoded (a malformed key, or mixed shapes for one key)."""
+
+
+def split_key(key: str) -> list[str]:
+    """`Messages[0][To]` -> `["Messages", "0", "To"]`; `To[]` -> `["To", ""]`."""
+    match = _KEY.match(key)
+    if not match:
+        return [key]
+    return [match.group(1), *_PART.findall(match.group(2))]
+
+
+def _insert(container: dict[str, Any], parts: list[str], value: str) -> None:
+    head, rest = parts[0], parts[1:]
+    if not rest:
+        if head in container:
+            existing = container[head]
+            if isinstance(existing, list):
+                existing.append(value)
+            elif isinstance(existing, str):
+                container[head] = [existing, value]
+            else:
+                raise FormError(f"form key {head!r} is used both as a value and as a group")
+        else:
+            container[head] = value
+        return
+    index = rest[0]
+    if index == "" or index.isdigit():
+        seq = container.setdefault(head, {})
+        if not isinstance(seq, dict):
+            raise FormError(f"form key {head!r} mixes list and value forms")
+        # Lists are kept as {index: item} while decoding, then ordered by index.
+        slot = str(len(seq.get("\0order", []))) if index == "" else index
+        seq.setdefault("\0order", [])
+        if slot not in seq["\0order"]:
+            seq["\0order"].append(slot)
+        if len(rest) == 1:
+            seq[slot] = value
+        else:
+            item = seq.setdefault(slot, {})
+            if not isinstance(item, dict):
+                raise FormError(f"form key {head}[{slot}] is used both as a value and as a group")
+            _insert(item, rest[1:], value)
+        return
+    group = container.setdefault(head, {})
+    if not isinstance(group, dict):
+        raise FormError(f"form key {head!r} is used both as a value and as a group")
+    _insert(group, rest, value)
+
+
+def _finish(node: Any) -> Any:
+    if isinstance(node, dict):
+        if "\0order" in node:
+            order = node["\0order"]
+            ordered = sorted(order, key=lambda s: int(s) if s.isdigit() else -1)
+            return [_finish(node[slot]) for slot in ordered if slot in node]
+        return {key: _finish(value) for key, value in node.items()}
+    return node
+
+
+def decode_form(body: bytes | str | Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """Decode an application/x-www-form-urlencoded body in bracket notation."""
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    pairs = parse_qsl(body, keep_blank_values=True) if isinstance(body, str) else list(body)
+    root: dict[str, Any] = {}
+    for key, value in pairs:
+        _insert(root, split_key(key), value)
+    finished: dict[str, Any] = _finish(root)
+    return finished
+
+
+def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            _flatten(f"{prefix}[{key}]", item, out)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            if isinstance(item, Mapping | list | tuple):
+                _flatten(f"{prefix}[{index}]", item, out)
+            else:
+                out.append((f"{prefix}[]", _scalar(item)))
+    elif value is not None:
+        out.append((prefix, _scalar(value)))
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def encode_pairs(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Flatten nested data into bracket-notation (key, value) pairs."""
+    out: list[tuple[str, str]] = []
+    for key, value in data.items():
+        _flatten(str(key), value, out)
+    return out
+
+
+def encode_form(data: Mapping[str, Any]) -> str:
+    """Encode nested data as an application/x-www-form-urlencoded body in bracket notation."""
+    return urlencode(encode_pairs(data))

@@ -1,0 +1,326 @@
+"""The code registries in `schemas/registries/`: typed, loaded once, the only source of codes.
+
+Every status, DetailedStatusCode, HTTP error and callback type is a row in a YAML file there.
+The schema enums (`schemas/<provider>/codes*.json`) are generated from these rows by
+`python -m sms_contract.registry --write`; `--check` fails when they are out of date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sms_contract.resources import registries_dir, schemas_dir
+
+REFERENCE = "reference"
+VARIANT = "variant"
+
+
+@dataclass(frozen=True)
+class ExotelStatus:
+    status: str
+    final: bool
+    success: bool | None
+    catalogue: str
+    line: int | None
+    description: str
+
+
+@dataclass(frozen=True)
+class DetailedStatusCode:
+    code: int
+    status: str | None
+    name: str | None
+    final: bool
+    catalogue: str
+    line: int | None
+    description: str
+
+
+@dataclass(frozen=True)
+class HttpError:
+    id: str
+    scope: str
+    status: int
+    code: int | None
+    message: str
+    trigger: str
+    line: int
+    when: str
+    previous_code: int | None = None
+
+    def render_message(self, **values: object) -> str:
+        """The documented message with its `$name` placeholders filled in."""
+        text = self.message
+        for key, value in values.items():
+            text = text.replace(f"${key}", str(value))
+        return text
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    provider: str
+    kind: str
+    strict: str
+    source: str
+    fields: tuple[str, ...] = ()
+    rename: dict[str, str] = field(default_factory=dict)
+    media_types: dict[str, list[str]] = field(default_factory=dict)
+    situation: str | None = None
+    statuses: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class CallbackType:
+    type: str
+    final: bool
+    has_error_code: bool
+    direction: str | None = None
+
+
+@dataclass(frozen=True)
+class Registries:
+    """All registries of all providers."""
+
+    exotel_statuses: tuple[ExotelStatus, ...]
+    exotel_directions: tuple[str, ...]
+    detailed_status_codes: tuple[DetailedStatusCode, ...]
+    http_errors: tuple[HttpError, ...]
+    mobizon_result_codes: tuple[dict[str, Any], ...]
+    mobizon_statuses: tuple[dict[str, Any], ...]
+    bandwidth: dict[str, Any]
+    hubbucs: dict[str, Any]
+    variants: tuple[Variant, ...]
+
+    # -- Exotel lookups -------------------------------------------------------------------
+    def statuses(self, *, tolerant: bool = False) -> list[ExotelStatus]:
+        return [s for s in self.exotel_statuses if tolerant or s.catalogue == REFERENCE]
+
+    def dscs(self, *, tolerant: bool = False) -> list[DetailedStatusCode]:
+        return [d for d in self.detailed_status_codes if tolerant or d.catalogue == REFERENCE]
+
+    def dsc(self, code: int) -> DetailedStatusCode | None:
+        return next((d for d in self.detailed_status_codes if d.code == code), None)
+
+    def dsc_for_status(self, status: str) -> list[DetailedStatusCode]:
+        """Reference DetailedStatusCodes that belong to `status`, in registry order."""
+        return [d for d in self.dscs() if d.status == status]
+
+    def failure_dscs(self) -> list[DetailedStatusCode]:
+        """Reference DetailedStatusCodes of a final state that is not a success."""
+        failed = {s.status for s in self.statuses() if s.final and s.success is False}
+        return [d for d in self.dscs() if d.status in failed]
+
+    def http_error(self, error_id: str) -> HttpError:
+        for row in self.http_errors:
+            if row.id == error_id:
+                return row
+        raise KeyError(f"no HTTP error row with id {error_id!r}")
+
+    def http_error_pairs(self) -> set[tuple[int, int | None]]:
+        """Every documented (HTTP status, API error code) pair."""
+        return {(e.status, e.code) for e in self.http_errors}
+
+    def variant(self, variant_id: str) -> Variant:
+        for row in self.variants:
+            if row.id == variant_id:
+                return row
+        raise KeyError(f"no variant with id {variant_id!r}")
+
+
+def _load_yaml(name: str) -> Any:
+    with (registries_dir() / name).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@functools.cache
+def load_registries() -> Registries:
+    """Load every registry file once per process."""
+    statuses = _load_yaml("exotel-statuses.yaml")
+    dscs = _load_yaml("exotel-detailed-status-codes.yaml")["codes"]
+    errors = _load_yaml("exotel-http-errors.yaml")["errors"]
+    variants = []
+    for row in _load_yaml("variants.yaml")["variants"]:
+        variants.append(
+            Variant(
+                id=row["id"],
+                provider=row["provider"],
+                kind=row["kind"],
+                strict=row["strict"],
+                source=row["source"],
+                fields=tuple(row.get("fields", ())),
+                rename=dict(row.get("rename", {})),
+                media_types=dict(row.get("media_types", {})),
+                situation=row.get("situation"),
+                statuses=tuple(row.get("statuses", ())),
+            )
+        )
+    return Registries(
+        exotel_statuses=tuple(ExotelStatus(**row) for row in statuses["statuses"]),
+        exotel_directions=tuple(row["direction"] for row in statuses["directions"]),
+        detailed_status_codes=tuple(DetailedStatusCode(**row) for row in dscs),
+        http_errors=tuple(HttpError(**row) for row in errors),
+        mobizon_result_codes=tuple(_load_yaml("mobizon-result-codes.yaml")["codes"]),
+        mobizon_statuses=tuple(_load_yaml("mobizon-sms-statuses.yaml")["statuses"]),
+        bandwidth=_load_yaml("bandwidth-callbacks.yaml"),
+        hubbucs=_load_yaml("hubbucs-callbacks.yaml"),
+        variants=tuple(variants),
+    )
+
+
+# -- generated enum schemas -----------------------------------------------------------------
+
+_GENERATED = (
+    "Generated from schemas/registries/ by `python -m sms_contract.registry --write`. Do not edit."
+)
+
+
+def _enum(values: list[Any], description: str) -> dict[str, Any]:
+    return {"description": description, "enum": values}
+
+
+def _exotel_codes(reg: Registries, *, tolerant: bool) -> dict[str, Any]:
+    statuses = reg.statuses(tolerant=tolerant)
+    dscs = reg.dscs(tolerant=tolerant)
+    names = sorted({d.name for d in dscs if d.name})
+    error_codes = sorted({e.code for e in reg.http_errors if e.code is not None})
+    if tolerant:
+        error_codes = sorted(
+            set(error_codes) | {e.previous_code for e in reg.http_errors if e.previous_code}
+        )
+    detailed_status: dict[str, Any] = _enum(
+        names, "DetailedStatus: the name of a DetailedStatusCode."
+    )
+    if tolerant:
+        # Variant catalogues name codes the reference does not describe: accept any NAME.
+        detailed_status = {
+            "description": "DetailedStatus (tolerant): a documented name or any UPPER_SNAKE name.",
+            "anyOf": [detailed_status, {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"}],
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"Exotel codes ({'tolerant' if tolerant else 'strict'})",
+        "description": _GENERATED,
+        "$defs": {
+            "Status": _enum([s.status for s in statuses], "SMS Status."),
+            "FinalStatus": _enum([s.status for s in statuses if s.final], "A terminal Status."),
+            "FailedStatus": _enum(
+                [s.status for s in statuses if s.final and s.success is False],
+                "A terminal Status of a message that was not delivered.",
+            ),
+            "Direction": _enum(list(reg.exotel_directions), "Message direction."),
+            "DetailedStatusCode": {
+                "type": "integer",
+                **_enum([d.code for d in dscs], "DetailedStatusCode."),
+            },
+            "DetailedStatus": detailed_status,
+            "ErrorCode": {"type": "integer", **_enum(error_codes, "RestException Code.")},
+            "ErrorHttpStatus": {
+                "type": "integer",
+                **_enum(sorted({e.status for e in reg.http_errors}), "RestException Status."),
+            },
+        },
+    }
+
+
+def _bandwidth_codes(reg: Registries) -> dict[str, Any]:
+    types = reg.bandwidth["types"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Bandwidth v2 callback codes",
+        "description": _GENERATED,
+        "$defs": {
+            "EventType": _enum([t["type"] for t in types], "Callback event type."),
+            "ErrorEventType": _enum(
+                [t["type"] for t in types if t["has_error_code"]],
+                "Event types that carry errorCode.",
+            ),
+        },
+    }
+
+
+def _hubbucs_codes(reg: Registries) -> dict[str, Any]:
+    types = reg.hubbucs["types"]
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "HubBucs SMS callback codes",
+        "description": _GENERATED,
+        "$defs": {
+            "Type": _enum([t["type"] for t in types], "Callback type."),
+            "ErrorType": _enum(
+                [t["type"] for t in types if t["has_error_code"]], "Types that carry errorCode."
+            ),
+        },
+    }
+
+
+def _mobizon_codes(reg: Registries) -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Mobizon codes",
+        "description": _GENERATED,
+        "$defs": {
+            "ResultCode": {
+                "type": "integer",
+                **_enum([c["code"] for c in reg.mobizon_result_codes], "API result code."),
+            },
+            "SmsStatus": _enum([s["status"] for s in reg.mobizon_statuses], "SMS status."),
+        },
+    }
+
+
+def generated_schemas() -> dict[Path, dict[str, Any]]:
+    """Every generated enum schema, by its path under `schemas/`."""
+    reg = load_registries()
+    root = schemas_dir()
+    return {
+        root / "exotel" / "codes.json": _exotel_codes(reg, tolerant=False),
+        root / "exotel" / "codes.tolerant.json": _exotel_codes(reg, tolerant=True),
+        root / "bandwidth" / "codes.json": _bandwidth_codes(reg),
+        root / "hubbucs" / "codes.json": _hubbucs_codes(reg),
+        root / "mobizon" / "codes.json": _mobizon_codes(reg),
+    }
+
+
+def render(document: dict[str, Any]) -> str:
+    """The canonical text of a generated schema file."""
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def stale_files() -> list[Path]:
+    """Generated files whose content differs from what the registries say."""
+    stale = []
+    for path, document in generated_schemas().items():
+        if not path.is_file() or path.read_text(encoding="utf-8") != render(document):
+            stale.append(path)
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m sms_contract.registry --write | --check`."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--write", action="store_true", help="regenerate the enum schemas")
+    group.add_argument("--check", action="store_true", help="exit 1 if any is out of date")
+    args = parser.parse_args(argv)
+    if args.write:
+        for path, document in generated_schemas().items():
+            path.write_text(render(document), encoding="utf-8")
+            print(f"wrote {path}")
+        return 0
+    stale = stale_files()
+    for path in stale:
+        print(f"out of date: {path} (run python -m sms_contract.registry --write)")
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

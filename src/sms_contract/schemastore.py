@@ -1,0 +1,106 @@
+"""The JSON Schemas of `schemas/` as one `referencing` registry, strict or tolerant.
+
+Schemas are addressed by their file URI; relative `$ref`s resolve against it. Tolerant mode
+serves `codes.tolerant.json` wherever a schema refers to `codes.json`, so one schema per
+payload validates both readings (the variant catalogues are registry rows, see registry.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urldefrag, urljoin
+
+from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource
+from referencing.jsonschema import DRAFT202012
+
+from sms_contract.resources import openapi_path, schemas_dir
+
+Mode = Literal["strict", "tolerant"]
+MODES: tuple[Mode, ...] = ("strict", "tolerant")
+
+
+def schema_uri(relative: str) -> str:
+    """File URI of a schema given its path under `schemas/` (e.g. `exotel/sms-message.json`)."""
+    return (schemas_dir() / relative).resolve().as_uri()
+
+
+def openapi_uri() -> str:
+    """File URI of openapi.yaml, the base for the spec's relative `$ref`s."""
+    return openapi_path().resolve().as_uri()
+
+
+@functools.cache
+def _read(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _retriever(mode: Mode) -> Any:
+    def retrieve(uri: str) -> Resource[Any]:
+        if not uri.startswith("file://"):
+            raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
+        path = Path(uri[len("file://") :])
+        if mode == "tolerant" and path.name == "codes.json":
+            tolerant = path.with_name("codes.tolerant.json")
+            if tolerant.is_file():
+                path = tolerant
+        try:
+            contents = _read(str(path))
+        except OSError as exc:
+            raise NoSuchResource(ref=uri) from exc  # type: ignore[call-arg]
+        return DRAFT202012.create_resource(contents)
+
+    return retrieve
+
+
+@functools.cache
+def registry(mode: Mode = "strict") -> Registry[Any]:
+    """The schema registry for a mode (file URIs, retrieved lazily, cached)."""
+    return Registry(retrieve=_retriever(mode))  # type: ignore[call-arg]
+
+
+def absolutize(schema: Any, base: str) -> Any:
+    """A copy of `schema` whose relative `$ref`s are made absolute against `base`."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str):
+                out[key] = urljoin(base, value)
+            else:
+                out[key] = absolutize(value, base)
+        return out
+    if isinstance(schema, list):
+        return [absolutize(item, base) for item in schema]
+    return schema
+
+
+def validator_for(schema: Any, mode: Mode = "strict") -> Validator:
+    """A Draft 2020-12 validator for `schema` (absolute `$ref`s) in `mode`, with formats on."""
+    return Draft202012Validator(
+        schema,
+        registry=registry(mode),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def cached_validator(schema_json: str, mode: Mode = "strict") -> Validator:
+    """A cached validator for a schema given as canonical JSON text."""
+    return validator_for(json.loads(schema_json), mode)
+
+
+def resolve(schema: Any, mode: Mode = "strict") -> Any:
+    """Follow `$ref` (absolute) until a schema without one; return it with its base URI."""
+    resolver = registry(mode).resolver()
+    for _ in range(32):
+        if not (isinstance(schema, dict) and "$ref" in schema):
+            break
+        ref = schema["$ref"]
+        schema = absolutize(resolver.lookup(ref).contents, urldefrag(ref).url)
+    return schema

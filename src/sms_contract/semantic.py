@@ -1,0 +1,284 @@
+"""Semantic checks: what a schema cannot say (pairings, counts, cross-field agreement).
+
+Each check is a small function over one exchange, registered in `CHECKS` by name. The same
+functions run in the replay suite, in `validate_response`, and as schemathesis checks (see
+`sms_contract.schemathesis_checks`), so no check is written twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sms_contract.registry import Registries, load_registries
+from sms_contract.violations import Violation, show
+
+
+@dataclass
+class Exchange:
+    """One request/response pair as the semantic checks see it (bodies in the JSON shape)."""
+
+    status: int
+    data: Any
+    operation: str | None = None
+    account_sid: str | None = None
+    json_body: bool = True
+    is_bulk_endpoint: bool = False
+    request: dict[str, Any] | None = None
+    registries: Registries = field(default_factory=load_registries)
+
+
+Check = Callable[[Exchange], Iterator[Violation]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(func: Check) -> Check:
+    """Register a semantic check under its function name."""
+    CHECKS[func.__name__] = func
+    return func
+
+
+def _violation(
+    ex: Exchange, name: str, pointer: str, expected: Any, actual: Any, message: str
+) -> Violation:
+    return Violation(name, pointer, show(expected), show(actual), message, ex.operation)
+
+
+def messages(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every SMSMessage object in a response body, with its JSON pointer."""
+    if isinstance(data, dict) and isinstance(data.get("SMSMessage"), dict):
+        yield "/SMSMessage", data["SMSMessage"]
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            if isinstance(item, dict) and isinstance(item.get("SMSMessage"), dict):
+                yield f"/{index}/SMSMessage", item["SMSMessage"]
+
+
+def _failed(registries: Registries, message: dict[str, Any]) -> bool:
+    failed = {s.status for s in registries.statuses(tolerant=True) if s.success is False}
+    return message.get("Sid") is None or message.get("Status") in failed
+
+
+@check
+def detailed_status_matches_status(ex: Exchange) -> Iterator[Violation]:
+    """DetailedStatusCode belongs to Status, and DetailedStatus is its name."""
+    for pointer, message in messages(ex.data):
+        code = message.get("DetailedStatusCode")
+        row = ex.registries.dsc(code) if isinstance(code, int) else None
+        if row is None:
+            continue  # an unknown code is the schema's finding, not this check's
+        if row.status is not None and message.get("Status") != row.status:
+            yield _violation(
+                ex,
+                "detailed_status_matches_status",
+                f"{pointer}/Status",
+                row.status,
+                message.get("Status"),
+                f"DetailedStatusCode {code} belongs to Status {row.status}",
+            )
+        if row.name is not None and message.get("DetailedStatus") != row.name:
+            yield _violation(
+                ex,
+                "detailed_status_matches_status",
+                f"{pointer}/DetailedStatus",
+                row.name,
+                message.get("DetailedStatus"),
+                f"DetailedStatusCode {code} is named {row.name}",
+            )
+
+
+@check
+def uri_matches_sid(ex: Exchange) -> Iterator[Violation]:
+    """Uri is the path of this message: its account, its Sid, `.json` only in JSON bodies."""
+    for pointer, message in messages(ex.data):
+        sid = message.get("Sid")
+        if sid is None or "Uri" not in message:
+            continue
+        account = ex.account_sid or message.get("AccountSid")
+        suffix = ".json" if ex.json_body else ""
+        expected = f"/v1/Accounts/{account}/SMS/Messages/{sid}{suffix}"
+        if message.get("Uri") != expected:
+            yield _violation(
+                ex,
+                "uri_matches_sid",
+                f"{pointer}/Uri",
+                expected,
+                message.get("Uri"),
+                "Uri must be the details path of this message",
+            )
+
+
+@check
+def account_sid_matches_path(ex: Exchange) -> Iterator[Violation]:
+    """AccountSid in the body is the account SID of the request path."""
+    if ex.account_sid is None:
+        return
+    for pointer, message in messages(ex.data):
+        if message.get("Sid") is None or "AccountSid" not in message:
+            continue
+        if message.get("AccountSid") != ex.account_sid:
+            yield _violation(
+                ex,
+                "account_sid_matches_path",
+                f"{pointer}/AccountSid",
+                ex.account_sid,
+                message.get("AccountSid"),
+                "AccountSid must be the account of the request",
+            )
+
+
+def _template(message: str) -> re.Pattern[str]:
+    parts = re.split(r"\$[a-z]+", message)
+    return re.compile("^" + ".*".join(re.escape(p) for p in parts) + "$", re.DOTALL)
+
+
+@check
+def error_code_matches_status(ex: Exchange) -> Iterator[Violation]:
+    """A RestException's Status is the HTTP status, and (Status, Code, Message) is a table row."""
+    if not isinstance(ex.data, dict) or not isinstance(ex.data.get("RestException"), dict):
+        return
+    error = ex.data["RestException"]
+    status, code, text = error.get("Status"), error.get("Code"), error.get("Message")
+    if status != ex.status:
+        yield _violation(
+            ex,
+            "error_code_matches_status",
+            "/RestException/Status",
+            ex.status,
+            status,
+            "RestException Status must equal the HTTP status",
+        )
+    rows = [e for e in ex.registries.http_errors if e.status == ex.status and e.code == code]
+    if not rows:
+        documented = sorted(
+            {str(e.code) for e in ex.registries.http_errors if e.status == ex.status}
+        )
+        yield _violation(
+            ex,
+            "error_code_matches_status",
+            "/RestException/Code",
+            f"one of {', '.join(documented) or 'nothing'} for HTTP {ex.status}",
+            code,
+            f"error code {code} is not documented for HTTP {ex.status}",
+        )
+        return
+    if isinstance(text, str) and not any(_template(r.message).match(text) for r in rows):
+        yield _violation(
+            ex,
+            "error_code_matches_status",
+            "/RestException/Message",
+            rows[0].message,
+            text,
+            f"Message is not the documented text for code {code}",
+        )
+
+
+def recipients(request: dict[str, Any] | None) -> list[str] | None:
+    """The recipients of a send request in order, or None when unknown or single."""
+    if not request:
+        return None
+    if isinstance(request.get("Messages"), list):
+        return [str(m.get("To", "")) if isinstance(m, dict) else "" for m in request["Messages"]]
+    to = request.get("To")
+    if isinstance(to, list):
+        return [str(t) for t in to]
+    return None
+
+
+def _digits(number: Any) -> str:
+    return re.sub(r"\D", "", str(number))
+
+
+def _same_number(a: Any, b: Any) -> bool:
+    """Equal up to prefixes and masking: the last digits (at most 8) agree."""
+    x, y = _digits(a), _digits(b)
+    n = min(len(x), len(y), 8)
+    return n > 0 and x[-n:] == y[-n:]
+
+
+@check
+def bulk_items_match_request(ex: Exchange) -> Iterator[Violation]:
+    """A bulk response has one item per recipient, in request order; a single send one object."""
+    if ex.request is None or not 200 <= ex.status < 300:
+        return
+    wanted = recipients(ex.request)
+    if wanted is None:
+        if isinstance(ex.data, list) and not ex.is_bulk_endpoint:
+            yield _violation(
+                ex,
+                "bulk_items_match_request",
+                "",
+                "an object for a single To",
+                "an array",
+                "a single-recipient send is answered with one SMSMessage object",
+            )
+        return
+    if not isinstance(ex.data, list):
+        yield _violation(
+            ex,
+            "bulk_items_match_request",
+            "",
+            f"an array of {len(wanted)} items",
+            type(ex.data).__name__,
+            "a bulk request is answered with one item per recipient",
+        )
+        return
+    if len(ex.data) != len(wanted):
+        yield _violation(
+            ex,
+            "bulk_items_match_request",
+            "",
+            f"{len(wanted)} items",
+            f"{len(ex.data)} items",
+            "a bulk response has exactly one item per recipient",
+        )
+        return
+    for index, (pointer, message) in enumerate(messages(ex.data)):
+        got = message.get("To")
+        if got is not None and not _same_number(got, wanted[index]):
+            yield _violation(
+                ex,
+                "bulk_items_match_request",
+                f"{pointer}/To",
+                wanted[index],
+                got,
+                f"item {index} must answer recipient {index} of the request",
+            )
+
+
+@check
+def partial_success_status(ex: Exchange) -> Iterator[Violation]:
+    """HTTP 207 exactly when a bulk response mixes accepted and failed items."""
+    if not isinstance(ex.data, list) or ex.status not in (200, 207):
+        return
+    items = [m for _, m in messages(ex.data)]
+    failed = sum(_failed(ex.registries, m) for m in items)
+    if failed and ex.status == 200:
+        yield _violation(
+            ex,
+            "partial_success_status",
+            "/status",
+            207,
+            200,
+            f"{failed} of {len(items)} items failed, so the status must be 207 (partial success)",
+        )
+    if ex.status == 207 and failed == 0:
+        yield _violation(
+            ex,
+            "partial_success_status",
+            "/status",
+            200,
+            207,
+            "207 means partial success, but no item failed",
+        )
+
+
+def run_checks(exchange: Exchange, names: list[str] | None = None) -> list[Violation]:
+    """Run the registered semantic checks (all, or those named) on one exchange."""
+    out: list[Violation] = []
+    for name, func in CHECKS.items():
+        if names is None or name in names:
+            out.extend(func(exchange))
+    return out

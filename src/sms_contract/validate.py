@@ -1,0 +1,414 @@
+"""The public checks: validate a response, a request or a callback against the contract."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from jsonschema.exceptions import ValidationError, best_match
+
+from sms_contract.coerce import coerce
+from sms_contract.contract import Operation, load_contract
+from sms_contract.forms import FormError, decode_form
+from sms_contract.schemastore import Mode, cached_validator, schema_uri
+from sms_contract.semantic import Exchange, run_checks
+from sms_contract.variants import accepted_media_types, accepted_statuses, normalize
+from sms_contract.violations import AcceptedVariant, Report, Violation, show
+from sms_contract.xmlbody import XmlError, parse_xml
+
+PROVIDERS = ("exotel", "bandwidth", "hubbucs", "mobizon")
+Headers = Mapping[str, Any]
+
+
+def header(headers: Headers | None, name: str) -> str | None:
+    """A header value, case-insensitively; vcrpy's lists of values give their first value."""
+    if not headers:
+        return None
+    for key, value in headers.items():
+        if key.lower() == name.lower():
+            if isinstance(value, list | tuple):
+                return str(value[0]) if value else None
+            return str(value)
+    return None
+
+
+def media_type(content_type: str | None) -> str:
+    """`application/json; charset=utf-8` -> `application/json`."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+def _text(body: bytes | str | None) -> str:
+    if body is None:
+        return ""
+    return body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+
+
+def schema_violations(
+    data: Any, schema: Any, mode: Mode, operation: str | None, check: str
+) -> list[Violation]:
+    """Schema errors as violations, the most relevant error of each branch, with pointers."""
+    validator = cached_validator(json.dumps(schema, sort_keys=True), mode)
+    return [
+        _from_error(leaf, operation, check)
+        for error in validator.iter_errors(data)
+        for leaf in _leaves(error)
+    ]
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """For anyOf / oneOf, the errors of the branch that came closest to matching."""
+    if not error.context:
+        return [error]
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    if error.validator == "oneOf" and not any(branches.values()):
+        return [error]
+
+    def progress(errors: list[ValidationError]) -> tuple[int, int]:
+        return (max(len(e.absolute_path) for e in errors), -len(errors))
+
+    best = max(branches.values(), key=progress)
+    if progress(best)[0] == len(error.absolute_path):
+        # every branch fails at this level (e.g. wrong type): no branch is closer, report once
+        return [best_match([error]) if error.validator != "oneOf" else error]
+    return [leaf for sub in best for leaf in _leaves(sub)]
+
+
+def _from_error(error: ValidationError, operation: str | None, check: str) -> Violation:
+    pointer = "".join(f"/{part}" for part in error.absolute_path)
+    rule = str(error.validator)
+    if rule == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return Violation(
+            check,
+            f"{pointer}/{missing}",
+            "present",
+            "missing",
+            f"required field {missing} is missing",
+            operation,
+        )
+    if rule == "additionalProperties":
+        return Violation(
+            check,
+            pointer,
+            "no other fields",
+            error.message.split("(")[-1].rstrip(")"),
+            "field not in the schema (wrong nesting or unknown name)",
+            operation,
+        )
+    expected = {
+        "enum": lambda: "one of " + show(error.validator_value, 60),
+        "type": lambda: f"type {show(error.validator_value)}",
+        "const": lambda: show(error.validator_value),
+        "pattern": lambda: f"pattern {error.validator_value}",
+        "anyOf": lambda: _alternatives(error.validator_value),
+        "oneOf": lambda: _alternatives(error.validator_value),
+        "maxLength": lambda: f"at most {error.validator_value} characters",
+        "minLength": lambda: f"at least {error.validator_value} characters",
+        "maxItems": lambda: f"at most {error.validator_value} items",
+        "minItems": lambda: f"at least {error.validator_value} items",
+    }.get(rule, lambda: f"{rule} {show(error.validator_value, 40)}")()
+    return Violation(
+        check,
+        pointer,
+        expected,
+        show(error.instance, quote=True),
+        f"{rule} failed: {error.message[:120]}",
+        operation,
+    )
+
+
+def _alternatives(branches: Any) -> str:
+    names = []
+    for branch in branches if isinstance(branches, list) else []:
+        ref = branch.get("$ref", "") if isinstance(branch, dict) else ""
+        names.append(ref.rsplit("/", 1)[-1] if ref else show(branch.get("type", branch), 30))
+    return "one of: " + ", ".join(names)
+
+
+def parse_body(body: bytes | str | None, media: str, schema: Any, mode: Mode) -> Any:
+    """JSON as it is; XML and forms through the documented mapping and schema coercion."""
+    text = _text(body)
+    if media == "application/json" or media.endswith("+json"):
+        return json.loads(text)
+    if media.endswith("/xml") or media.endswith("+xml"):
+        return coerce(parse_xml(text), schema, mode)
+    if media == "application/x-www-form-urlencoded":
+        return coerce(decode_form(text), schema, mode)
+    raise ValueError(f"unsupported media type {media or '(none)'}")
+
+
+def _body_or_violation(
+    body: bytes | str | None, media: str, schema: Any, mode: Mode, operation: str | None, check: str
+) -> tuple[Any, Violation | None]:
+    try:
+        return parse_body(body, media, schema, mode), None
+    except json.JSONDecodeError as exc:
+        return None, Violation(
+            check,
+            "",
+            "a JSON document",
+            show(_text(body), 40),
+            f"body is not valid JSON: {exc.msg} at line {exc.lineno}",
+            operation,
+        )
+    except (XmlError, FormError, ValueError) as exc:
+        return None, Violation(
+            check, "", media or "a body", show(_text(body), 40), str(exc), operation
+        )
+
+
+def validate_response(
+    method: str,
+    url: str,
+    status: int,
+    headers: Headers | None,
+    body: bytes | str | None,
+    mode: Mode = "strict",
+    request_body: bytes | str | Mapping[str, Any] | None = None,
+) -> Report:
+    """Check one response: operation, documented status, Content-Type, body schema, semantics.
+
+    `request_body` (the form sent) enables the checks that compare a bulk response with its
+    request. An empty report means the response conforms; `report.accepted` lists the variants
+    tolerant mode accepted.
+    """
+    contract = load_contract()
+    report = Report()
+    found = contract.find_operation(method, url)
+    path = urlsplit(url).path
+    if found is None:
+        report.append(
+            Violation(
+                "operation",
+                "",
+                "an operation of openapi.yaml",
+                f"{method.upper()} {path}",
+                "no operation of the contract matches this request",
+            )
+        )
+        return report
+    operation, params = found
+    label = operation.label
+    media_map = operation.media_types(status)
+    if not media_map and mode == "tolerant":
+        for situation in ("sid_not_found",):
+            variant = accepted_statuses("exotel", situation).get(status)
+            if variant and operation.method == "GET":
+                report.accepted.append(
+                    AcceptedVariant(variant, "/status", f"HTTP {status} for {situation}")
+                )
+                media_map = {
+                    m: {"$ref": schema_uri("exotel/rest-exception.json")}
+                    for m in operation.media_types(200)
+                }
+                status_for_checks = 200
+                break
+    else:
+        status_for_checks = status
+    if not media_map:
+        documented = ", ".join(sorted(operation.responses))
+        report.append(
+            Violation(
+                "status_code_conformance",
+                "/status",
+                f"one of {documented}",
+                str(status),
+                f"HTTP {status} is not documented for this operation",
+                label,
+            )
+        )
+        return report
+    media = media_type(header(headers, "Content-Type"))
+    schema = media_map.get(media)
+    if schema is None and mode == "tolerant":
+        for documented_media, documented_schema in media_map.items():
+            variant = accepted_media_types("exotel", documented_media).get(media)
+            if variant:
+                report.accepted.append(
+                    AcceptedVariant(
+                        variant, "/headers/Content-Type", f"{media} for {documented_media}"
+                    )
+                )
+                schema = documented_schema
+    if schema is None:
+        report.append(
+            Violation(
+                "content_type_conformance",
+                "/headers/Content-Type",
+                " or ".join(media_map),
+                media or "(none)",
+                "Content-Type is not documented for this operation and status",
+                label,
+            )
+        )
+        return report
+    data, problem = _body_or_violation(
+        body, media, schema, mode, label, "response_schema_conformance"
+    )
+    if problem:
+        report.append(problem)
+        return report
+    if mode == "tolerant":
+        data, accepted = normalize(data, "exotel")
+        report.accepted.extend(accepted)
+    report.extend(schema_violations(data, schema, mode, label, "response_schema_conformance"))
+    request = _request_data(request_body, operation, mode)
+    exchange = Exchange(
+        status=status_for_checks,
+        data=data,
+        operation=label,
+        account_sid=params.get("AccountSid"),
+        json_body=operation.is_json,
+        is_bulk_endpoint=operation.is_bulk,
+        request=request,
+    )
+    report.extend(run_checks(exchange))
+    return report
+
+
+def _request_data(
+    request_body: bytes | str | Mapping[str, Any] | None, operation: Operation, mode: Mode
+) -> dict[str, Any] | None:
+    if request_body is None or operation.request_schema is None:
+        return None
+    if isinstance(request_body, Mapping):
+        return dict(request_body)
+    try:
+        data: dict[str, Any] = coerce(
+            decode_form(_text(request_body)), operation.request_schema, mode
+        )
+    except FormError:
+        return None
+    return data
+
+
+def validate_request(
+    method: str, url: str, headers: Headers | None, body: bytes | str | None, mode: Mode = "strict"
+) -> Report:
+    """Check one request: a known operation, a form Content-Type, the form against its schema."""
+    contract = load_contract()
+    report = Report()
+    found = contract.find_operation(method, url)
+    if found is None:
+        report.append(
+            Violation(
+                "operation",
+                "",
+                "an operation of openapi.yaml",
+                f"{method.upper()} {urlsplit(url).path}",
+                "no operation of the contract matches this request",
+            )
+        )
+        return report
+    operation, _ = found
+    if operation.request_schema is None:
+        return report
+    media = media_type(header(headers, "Content-Type"))
+    if media != "application/x-www-form-urlencoded":
+        report.append(
+            Violation(
+                "request_content_type",
+                "/headers/Content-Type",
+                "application/x-www-form-urlencoded",
+                media or "(none)",
+                "send requests are form-encoded",
+                operation.label,
+            )
+        )
+        return report
+    data, problem = _body_or_violation(
+        body, media, operation.request_schema, mode, operation.label, "request_schema_conformance"
+    )
+    if problem:
+        report.append(problem)
+        return report
+    report.extend(
+        schema_violations(
+            data, operation.request_schema, mode, operation.label, "request_schema_conformance"
+        )
+    )
+    return report
+
+
+CALLBACK_SCHEMAS = {
+    "exotel": ("exotel/status-callback.json", "application/x-www-form-urlencoded"),
+    "exotel-click": ("exotel/click-tracking-callback.json", "application/x-www-form-urlencoded"),
+    "bandwidth": ("bandwidth/callback.json", "application/json"),
+    "hubbucs": ("hubbucs/callback.json", "application/json"),
+    "mobizon": ("mobizon/webhook-envelope.json", "application/json"),
+}
+
+
+def validate_callback(
+    provider: str,
+    body: bytes | str | Mapping[str, Any],
+    content_type: str | None = None,
+    mode: Mode = "strict",
+) -> Report:
+    """Check one callback delivery of `provider` (exotel, bandwidth, hubbucs or mobizon).
+
+    Exotel's click-tracking callback (fields `sid`, `short_url`, ...) is recognised by its
+    fields. `body` may be the raw body or an already-decoded mapping.
+    """
+    if provider not in CALLBACK_SCHEMAS:
+        raise ValueError(f"unknown provider {provider!r}: expected one of {', '.join(PROVIDERS)}")
+    relative, documented = CALLBACK_SCHEMAS[provider]
+    media = media_type(content_type) if content_type else documented
+    report = Report()
+    label = f"{provider} callback"
+    schema = {"$ref": schema_uri(relative)}
+    if isinstance(body, Mapping):
+        data: Any = coerce(dict(body), schema, mode) if media.endswith("urlencoded") else dict(body)
+    else:
+        if provider == "exotel" and "short_url" in _text(body):
+            return validate_callback("exotel-click", body, content_type, mode)
+        accepted = {documented} | ({"application/json"} if provider == "exotel-click" else set())
+        if media not in accepted:
+            report.append(
+                Violation(
+                    "content_type_conformance",
+                    "/headers/Content-Type",
+                    documented,
+                    media or "(none)",
+                    f"{provider} callbacks are {documented}",
+                    label,
+                )
+            )
+            return report
+        data, problem = _body_or_violation(
+            body, media, schema, mode, label, "callback_schema_conformance"
+        )
+        if problem:
+            report.append(problem)
+            return report
+    if mode == "tolerant":
+        data, accepted_variants = normalize(data, provider.split("-")[0])
+        report.accepted.extend(accepted_variants)
+    report.extend(schema_violations(data, schema, mode, label, "callback_schema_conformance"))
+    if provider == "exotel":
+        report.extend(
+            run_checks(
+                Exchange(status=200, data={"SMSMessage": data}, operation=label),
+                ["detailed_status_matches_status"],
+            )
+        )
+    return report
+
+
+def validate_payload(relative_schema: str, data: Any, mode: Mode = "strict") -> Report:
+    """Validate already-parsed JSON against one schema file of `schemas/` (e.g. Mobizon data)."""
+    report = Report()
+    provider = relative_schema.split("/")[0]
+    if mode == "tolerant":
+        data, accepted = normalize(data, provider)
+        report.accepted.extend(accepted)
+    report.extend(
+        schema_violations(
+            data, {"$ref": schema_uri(relative_schema)}, mode, relative_schema, "schema_conformance"
+        )
+    )
+    return report

@@ -1,0 +1,88 @@
+"""What a check returns: violations with a JSON pointer, and the variants tolerant mode accepted."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def show(value: Any, limit: int = 80, *, quote: bool = False) -> str:
+    """A short, one-line rendering of a value; `quote` shows strings as JSON strings."""
+    if isinstance(value, str) and not quote:
+        text = value
+    else:
+        text = json.dumps(value, default=str, ensure_ascii=False)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a request, response or callback breaks the contract."""
+
+    check: str
+    pointer: str
+    expected: str
+    actual: str
+    message: str
+    operation: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.operation}: " if self.operation else ""
+        field_ = self.pointer or "(body)"
+        return (
+            f"{where}[{self.check}] {field_}: {self.message} "
+            f"(expected {self.expected}, got {self.actual})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "check": self.check,
+            "pointer": self.pointer,
+            "expected": self.expected,
+            "actual": self.actual,
+            "message": self.message,
+            "operation": self.operation,
+        }
+
+
+@dataclass(frozen=True)
+class AcceptedVariant:
+    """A known variant that tolerant mode accepted instead of reporting it."""
+
+    variant: str
+    pointer: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"accepted variant {self.variant} at {self.pointer or '(body)'}: {self.detail}"
+
+
+class Report(list[Violation]):
+    """A list of violations (empty when the payload conforms) and the variants accepted."""
+
+    def __init__(self, violations: list[Violation] | None = None) -> None:
+        super().__init__(violations or [])
+        self.accepted: list[AcceptedVariant] = []
+
+    def extend_report(self, other: Report) -> None:
+        self.extend(other)
+        self.accepted.extend(other.accepted)
+
+    def __repr__(self) -> str:
+        return f"Report(violations={list(self)!r}, accepted={self.accepted!r})"
+
+    def explain(self) -> str:
+        """Every violation and accepted variant, one per line."""
+        return "\n".join([*map(str, self), *map(str, self.accepted)])
+
+
+@dataclass
+class Context:
+    """What a check knows about the exchange it looks at."""
+
+    operation: str | None = None
+    account_sid: str | None = None
+    json_body: bool = True
+    request: dict[str, Any] | None = field(default=None)

@@ -1,0 +1,31 @@
+"""Bracket-notation form bodies decode and encode as Exotel reads them."""
+
+from __future__ import annotations
+
+import pytest
+
+from sms_contract.forms import FormError, decode_form, encode_form
+
+
+def test_static_bulk_to_brackets_become_a_list() -> None:
+    assert decode_form("From=A&To[]=1&To[]=2&Body=hi") == {"From": "A", "To": ["1", "2"], "Body": "hi"}
+
+
+def test_dynamic_bulk_messages_are_ordered_by_index() -> None:
+    body = "Messages[1][To]=2&Messages[0][To]=1&Messages[0][Body]=a&Messages[1][Body]=b"
+    assert decode_form(body) == {"Messages": [{"To": "1", "Body": "a"}, {"To": "2", "Body": "b"}]}
+
+
+def test_nested_group_and_repeated_scalar() -> None:
+    data = decode_form("ShortenUrlParams[Header]=h&From=a&From=b")
+    assert data == {"ShortenUrlParams": {"Header": "h"}, "From": ["a", "b"]}
+
+
+def test_round_trip() -> None:
+    data = {"From": "A", "Messages": [{"To": "1", "Body": "x y&z"}], "To": ["1", "2"]}
+    assert decode_form(encode_form(data)) == data
+
+
+def test_a_key_used_as_value_and_group_is_an_error() -> None:
+    with pytest.raises(FormError):
+        decode_form("Messages=x&Messages[0][To]=1")
