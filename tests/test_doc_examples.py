@@ -21,8 +21,12 @@ def _validate(example: dict[str, Any], mode: str) -> Any:
             example["provider"], example["body"], example["content_type"], mode
         )
     return validate_response(
-        example["method"], example["url"], example["status"],
-        {"Content-Type": example["content_type"]}, example["body"], mode,
+        example["method"],
+        example["url"],
+        example["status"],
+        {"Content-Type": example["content_type"]},
+        example["body"],
+        mode,
         request_body=example.get("request"),
     )
 

@@ -8,7 +8,11 @@ from sms_contract.forms import FormError, decode_form, encode_form
 
 
 def test_static_bulk_to_brackets_become_a_list() -> None:
-    assert decode_form("From=A&To[]=1&To[]=2&Body=hi") == {"From": "A", "To": ["1", "2"], "Body": "hi"}
+    assert decode_form("From=A&To[]=1&To[]=2&Body=hi") == {
+        "From": "A",
+        "To": ["1", "2"],
+        "Body": "hi",
+    }
 
 
 def test_dynamic_bulk_messages_are_ordered_by_index() -> None:

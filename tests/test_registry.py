@@ -23,10 +23,7 @@ def _dsc_rows(text: str) -> set[tuple[int, str, str, bool]]:
 
 def test_detailed_status_codes_are_every_row_of_the_reference(reference_dir: Path) -> None:
     documented = _dsc_rows((reference_dir / "exotel-sms-api.txt").read_text())
-    registry = {
-        (d.code, d.status, d.name, d.final)
-        for d in load_registries().dscs()
-    }
+    registry = {(d.code, d.status, d.name, d.final) for d in load_registries().dscs()}
     assert registry == documented
 
 

@@ -47,5 +47,8 @@ def test_wrong_root_and_broken_xml_are_errors() -> None:
 
 
 def test_render_is_the_inverse() -> None:
-    data = [{"SMSMessage": {"Sid": "a", "DateSent": None}}, {"SMSMessage": {"Sid": "b", "DateSent": None}}]
+    data = [
+        {"SMSMessage": {"Sid": "a", "DateSent": None}},
+        {"SMSMessage": {"Sid": "b", "DateSent": None}},
+    ]
     assert coerce(parse_xml(render_xml(data)), BULK) == data

@@ -1,0 +1,281 @@
+"""Every schema: payloads that pass, and payloads that fail naming the rule they break."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from sms_contract import validate_payload
+
+MESSAGE: dict[str, Any] = {
+    "Sid": "0f477d60517e6e6a0f6d9a7e9af8630e",
+    "AccountSid": "acme",
+    "From": "08012345678/ACME",
+    "To": "09999930240",
+    "DateCreated": "2026-01-02 03:04:05",
+    "DateUpdated": "2026-01-02 03:04:05",
+    "DateSent": None,
+    "Body": "Hello",
+    "Direction": "outbound-api",
+    "Uri": "/v1/Accounts/acme/SMS/Messages/0f477d60517e6e6a0f6d9a7e9af8630e.json",
+    "ApiVersion": None,
+    "Price": None,
+    "Status": "queued",
+    "DetailedStatusCode": 21010,
+    "DetailedStatus": "PENDING_TO_OPERATOR",
+    "SmsUnits": None,
+}
+CALLBACK = {
+    "SmsSid": "abc123",
+    "To": "09999930240",
+    "Status": "sent",
+    "SmsUnits": 1,
+    "DetailedStatus": "DELIVERED_TO_HANDSET",
+    "DetailedStatusCode": 20005,
+    "DateSent": "2026-01-02 03:04:05",
+}
+BW_MESSAGE = {
+    "id": "m1",
+    "owner": "+15550000001",
+    "time": "2026-01-02T03:04:05Z",
+    "direction": "out",
+    "to": ["+15550000002"],
+    "from": "+15550000001",
+    "text": "hi",
+    "applicationId": "app",
+    "segmentCount": 1,
+}
+BW_FAILED = {
+    "type": "message-failed",
+    "time": "2026-01-02T03:04:05Z",
+    "description": "forbidden",
+    "to": "+15550000002",
+    "errorCode": 4432,
+    "message": BW_MESSAGE,
+}
+BW_DELIVERED = {
+    **{k: v for k, v in BW_FAILED.items() if k != "errorCode"},
+    "type": "message-delivered",
+}
+HUBBUCS = {
+    "type": "message-failed",
+    "message_id": "Hmdbn479ikf7",
+    "from": "626446262",
+    "to": "305689888",
+    "errorCode": 205,
+    "description": "failed",
+}
+MOBIZON_ITEM = {"id": 1, "status": "DELIVRD", "segNum": 1, "startSendTs": 1, "statusUpdateTs": 2}
+MOBIZON_HOOK = {
+    "eventId": "e1",
+    "eventType": "sms-delivery-report",
+    "eventCreateTs": 1,
+    "webhookId": 7,
+    "attempt": 1,
+    "data": MOBIZON_ITEM,
+    "sign": "abc",
+}
+
+PASSING = [
+    ("exotel/send-response.json", {"SMSMessage": MESSAGE}),
+    (
+        "exotel/bulk-response.json",
+        [
+            {"SMSMessage": MESSAGE},
+            {
+                "SMSMessage": {
+                    **MESSAGE,
+                    "Sid": None,
+                    "Status": "failed",
+                    "DetailedStatusCode": 23010,
+                    "DetailedStatus": "FAILED_INVALID_DESTINATION_NUMBER",
+                }
+            },
+        ],
+    ),
+    (
+        "exotel/rest-exception.json",
+        {
+            "RestException": {
+                "Status": 400,
+                "Message": "Message body cannot be empty.",
+                "Code": 40200,
+            }
+        },
+    ),
+    (
+        "exotel/rest-exception.json",
+        {
+            "RestException": {
+                "Status": 401,
+                "Message": "Authentication is required to view this page.",
+            }
+        },
+    ),
+    ("exotel/status-callback.json", CALLBACK),
+    (
+        "exotel/send-request.json",
+        {"From": "ACME", "To": ["1", "2"], "Body": "hi", "ShortenUrlParams": {"Tracking": "true"}},
+    ),
+    ("exotel/bulksend-request.json", {"Messages": [{"To": "1", "Body": "hi"}]}),
+    (
+        "exotel/click-tracking-callback.json",
+        {
+            "sid": "s",
+            "short_url": "https://exo.tl/a",
+            "short_code": "a",
+            "long_url": "https://example.com/x",
+            "Sms_sid": "abc",
+        },
+    ),
+    ("bandwidth/callback.json", [BW_FAILED, BW_DELIVERED]),
+    ("hubbucs/callback.json", HUBBUCS),
+    (
+        "hubbucs/callback.json",
+        {"type": "message-delivered", "message_id": "x", "from": "1", "to": "2"},
+    ),
+    ("mobizon/response-envelope.json", {"code": 0, "data": {"campaignId": 1}, "message": ""}),
+    ("mobizon/send-sms-data.json", {"campaignId": 1, "messageId": 2, "status": 1}),
+    ("mobizon/sms-status-item.json", MOBIZON_ITEM),
+    ("mobizon/webhook-envelope.json", MOBIZON_HOOK),
+]
+
+
+@pytest.mark.parametrize(
+    ("schema", "payload"), PASSING, ids=[f"{s}-{i}" for i, (s, _) in enumerate(PASSING)]
+)
+def test_valid_payload_passes(schema: str, payload: Any) -> None:
+    report = validate_payload(schema, payload)
+    assert not report, report.explain()
+
+
+def _with(base: Any, path: list[Any], value: Any) -> Any:
+    out = copy.deepcopy(base)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    if value is _DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+    return out
+
+
+_DELETE = object()
+FAILING = [
+    # (schema, payload, pointer, rule)
+    (
+        "exotel/send-response.json",
+        _with({"SMSMessage": MESSAGE}, ["SMSMessage", "Status"], "delivered"),
+        "/SMSMessage/Status",
+        "enum",
+    ),
+    (
+        "exotel/send-response.json",
+        _with({"SMSMessage": MESSAGE}, ["SMSMessage", "DetailedStatusCode"], "21010"),
+        "/SMSMessage/DetailedStatusCode",
+        "type",
+    ),
+    (
+        "exotel/send-response.json",
+        _with({"SMSMessage": MESSAGE}, ["SMSMessage", "Sid"], _DELETE),
+        "/SMSMessage/Sid",
+        "required",
+    ),
+    (
+        "exotel/send-response.json",
+        _with({"SMSMessage": MESSAGE}, ["SMSMessage", "DateCreated"], "2026-01-02T03:04:05Z"),
+        "/SMSMessage/DateCreated",
+        "pattern",
+    ),
+    (
+        "exotel/send-response.json",
+        {"TwilioResponse": {"SMSMessage": MESSAGE}},
+        "/SMSMessage",
+        "required",
+    ),
+    (
+        "exotel/send-response.json",
+        _with({"SMSMessage": MESSAGE}, ["SMSMessage", "Sid"], None),
+        "/SMSMessage/Status",
+        "enum",
+    ),
+    ("exotel/bulk-response.json", {"SMSMessage": MESSAGE}, "", "type"),
+    (
+        "exotel/rest-exception.json",
+        {"RestException": {"Status": 400, "Message": "x", "Code": 99999}},
+        "/RestException/Code",
+        "enum",
+    ),
+    ("exotel/status-callback.json", _with(CALLBACK, ["Status"], "queued"), "/Status", "enum"),
+    (
+        "exotel/send-request.json",
+        {"From": "A", "To": [str(i) for i in range(101)], "Body": "x"},
+        "/To",
+        "maxItems",
+    ),
+    (
+        "exotel/send-request.json",
+        {"From": "A", "To": "1", "Body": "x" * 2001},
+        "/Body",
+        "maxLength",
+    ),
+    (
+        "exotel/send-request.json",
+        {"From": "A", "To": "1", "Body": "x", "SmsType": "spam"},
+        "/SmsType",
+        "enum",
+    ),
+    ("exotel/bulksend-request.json", {"Messages": [{"To": "1"}]}, "/Messages/0/Body", "required"),
+    ("bandwidth/callback.json", BW_FAILED, "", "type"),
+    (
+        "bandwidth/callback.json",
+        [_with(BW_FAILED, ["errorCode"], _DELETE)],
+        "/0/errorCode",
+        "required",
+    ),
+    ("bandwidth/callback.json", [{**BW_DELIVERED, "errorCode": 1}], "/0", "not"),
+    ("bandwidth/callback.json", [_with(BW_FAILED, ["type"], "message-lost")], "/0/type", "enum"),
+    ("hubbucs/callback.json", _with(HUBBUCS, ["errorCode"], "205"), "/errorCode", "type"),
+    ("hubbucs/callback.json", {"message": HUBBUCS}, "/type", "required"),
+    ("mobizon/response-envelope.json", {"code": 7, "data": None, "message": ""}, "/code", "enum"),
+    (
+        "mobizon/sms-status-item.json",
+        _with(MOBIZON_ITEM, ["status"], "DELIVERED"),
+        "/status",
+        "enum",
+    ),
+    (
+        "mobizon/webhook-envelope.json",
+        _with(MOBIZON_HOOK, ["data", "status"], "SENT"),
+        "/data/status",
+        "enum",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("schema", "payload", "pointer", "rule"),
+    FAILING,
+    ids=[f"{s}-{r}-{p}" for s, _, p, r in FAILING],
+)
+def test_broken_payload_fails_naming_the_rule(
+    schema: str, payload: Any, pointer: str, rule: str
+) -> None:
+    report = validate_payload(schema, payload)
+    assert report, "a broken payload must fail"
+    assert any(
+        (v.pointer == pointer
+        and v.message.startswith(rule))
+        or (rule == "required" and v.pointer == pointer)
+        for v in report
+    ), report.explain()
+
+
+def test_tolerant_mode_accepts_and_reports_numeric_strings() -> None:
+    payload = _with(MOBIZON_ITEM, ["id"], "15")
+    assert validate_payload("mobizon/sms-status-item.json", payload)
+    report = validate_payload("mobizon/sms-status-item.json", payload, mode="tolerant")
+    assert not report and [a.variant for a in report.accepted] == ["mobizon-numeric-strings"]

@@ -1,0 +1,236 @@
+"""Each semantic check: a response that breaks it (it must fail) and the correct one (it must pass)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from sms_contract import validate_response
+from sms_contract.semantic import CHECKS
+
+URL = "https://api.exotel.com/v1/Accounts/acme/Sms/send.json"
+BULK_URL = "https://api.exotel.com/v1/Accounts/acme/Sms/bulksend.json"
+JSON = {"Content-Type": "application/json"}
+
+
+def message(sid: str | None = "a1", to: str = "09999900001", **over: Any) -> dict[str, Any]:
+    base = {
+        "Sid": sid,
+        "AccountSid": "acme",
+        "From": "080/ACME",
+        "To": to,
+        "DateCreated": "2026-01-02 03:04:05",
+        "DateUpdated": "2026-01-02 03:04:05",
+        "DateSent": None,
+        "Body": "Hi",
+        "Direction": "outbound-api",
+        "Uri": f"/v1/Accounts/acme/SMS/Messages/{sid}.json" if sid else None,
+        "ApiVersion": None,
+        "Price": None,
+        "Status": "queued",
+        "DetailedStatusCode": 21010,
+        "DetailedStatus": "PENDING_TO_OPERATOR",
+        "SmsUnits": None,
+    }
+    base.update(over)
+    return {"SMSMessage": base}
+
+
+FAILED = {
+    "Status": "failed",
+    "DetailedStatusCode": 23010,
+    "DetailedStatus": "FAILED_INVALID_DESTINATION_NUMBER",
+}
+# (check, url, status, good body, broken body, request)
+CASES: list[tuple[str, str, int, Any, Any, str | None]] = [
+    ("detailed_status_matches_status", URL, 200, message(), message(Status="sending"), None),
+    (
+        "detailed_status_matches_status",
+        URL,
+        200,
+        message(),
+        message(DetailedStatus="FAILED_EXPIRED"),
+        None,
+    ),
+    (
+        "uri_matches_sid",
+        URL,
+        200,
+        message(),
+        message(Uri="/v1/Accounts/acme/SMS/Messages/zz.json"),
+        None,
+    ),
+    (
+        "uri_matches_sid",
+        URL,
+        200,
+        message(),
+        message(Uri="/v1/Accounts/acme/SMS/Messages/a1"),
+        None,
+    ),
+    (
+        "account_sid_matches_path",
+        URL,
+        200,
+        message(),
+        message(AccountSid="other", Uri="/v1/Accounts/other/SMS/Messages/a1.json"),
+        None,
+    ),
+    (
+        "error_code_matches_status",
+        URL,
+        400,
+        {
+            "RestException": {
+                "Status": 400,
+                "Message": "Message body cannot be empty.",
+                "Code": 40200,
+            }
+        },
+        {"RestException": {"Status": 400, "Message": "Unauthorized;", "Code": 34010}},
+        None,
+    ),
+    (
+        "error_code_matches_status",
+        URL,
+        400,
+        {
+            "RestException": {
+                "Status": 400,
+                "Message": "All the destination numbers are invalid: 123",
+                "Code": 40203,
+            }
+        },
+        {
+            "RestException": {
+                "Status": 403,
+                "Message": "All the destination numbers are invalid: 123",
+                "Code": 40203,
+            }
+        },
+        None,
+    ),
+    (
+        "error_code_matches_status",
+        URL,
+        400,
+        {
+            "RestException": {
+                "Status": 400,
+                "Message": "Message body cannot be empty.",
+                "Code": 40200,
+            }
+        },
+        {"RestException": {"Status": 400, "Message": "Body missing", "Code": 40200}},
+        None,
+    ),
+    (
+        "bulk_items_match_request",
+        URL,
+        200,
+        [message("a1", "1111"), message("b2", "2222")],
+        [message("a1", "1111")],
+        "From=A&Body=x&To[]=1111&To[]=2222",
+    ),
+    (
+        "bulk_items_match_request",
+        URL,
+        200,
+        [message("a1", "1111"), message("b2", "2222")],
+        [message("b2", "2222"), message("a1", "1111")],
+        "From=A&Body=x&To[]=1111&To[]=2222",
+    ),
+    (
+        "bulk_items_match_request",
+        BULK_URL,
+        200,
+        [message("a1", "1111")],
+        message("a1", "1111"),
+        "Messages[0][To]=1111&Messages[0][Body]=x",
+    ),
+    (
+        "bulk_items_match_request",
+        URL,
+        200,
+        message("a1", "1111"),
+        [message("a1", "1111")],
+        "From=A&Body=x&To=1111",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("check", "url", "status", "good", "broken", "request_body"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_check_passes_the_correct_target_and_fails_the_broken_one(
+    check: str, url: str, status: int, good: Any, broken: Any, request_body: str | None
+) -> None:
+    ok = validate_response("POST", url, status, JSON, json.dumps(good), request_body=request_body)
+    assert not ok, ok.explain()
+    bad = validate_response(
+        "POST", url, status, JSON, json.dumps(broken), request_body=request_body
+    )
+    assert check in {v.check for v in bad}, bad.explain()
+
+
+def test_partial_success_status() -> None:
+    mixed = [message(None, "1111", **FAILED), message("b2", "2222")]
+    assert not validate_response("POST", URL, 207, JSON, json.dumps(mixed))
+    wrong = validate_response("POST", URL, 200, JSON, json.dumps(mixed))
+    assert "partial_success_status" in {v.check for v in wrong}
+    all_ok = [message("a1", "1111"), message("b2", "2222")]
+    assert "partial_success_status" in {
+        v.check for v in validate_response("POST", URL, 207, JSON, json.dumps(all_ok))
+    }
+
+
+def test_every_registered_check_is_exercised_here() -> None:
+    exercised = {c[0] for c in CASES} | {"partial_success_status"}
+    assert exercised == set(CHECKS)
+
+
+def test_violation_names_operation_check_field_expected_and_actual() -> None:
+    broken = copy.deepcopy(message(Status="sending"))
+    (violation,) = validate_response("POST", URL, 200, JSON, json.dumps(broken))
+    line = str(violation)
+    assert line.startswith(
+        "POST /v1/Accounts/{AccountSid}/Sms/send.json: [detailed_status_matches_status]"
+    )
+    assert "/SMSMessage/Status" in line and "expected queued" in line and "got sending" in line
+
+
+def test_undocumented_status_wrong_content_type_and_unknown_path() -> None:
+    body = json.dumps(message())
+    assert [v.check for v in validate_response("POST", URL, 202, JSON, body)] == [
+        "status_code_conformance"
+    ]
+    xml = {"Content-Type": "application/xml"}
+    assert [v.check for v in validate_response("POST", URL, 200, xml, body)] == [
+        "content_type_conformance"
+    ]
+    assert [
+        v.check
+        for v in validate_response(
+            "POST", URL.replace("Sms/send", "Calls/connect"), 200, JSON, body
+        )
+    ] == ["operation"]
+
+
+def test_tolerant_mode_accepts_text_xml_and_404_for_unknown_sid() -> None:
+    url = "https://api.exotel.com/v1/Accounts/acme/SMS/Messages/nope"
+    body = "<TwilioResponse><RestException><Status>200</Status><Message>No matching results</Message></RestException></TwilioResponse>"
+    assert not validate_response("GET", url, 200, {"Content-Type": "application/xml"}, body)
+    text_xml = {"Content-Type": "text/xml"}
+    assert validate_response("GET", url, 200, text_xml, body)
+    report = validate_response("GET", url, 200, text_xml, body, mode="tolerant")
+    assert not report and [a.variant for a in report.accepted] == ["xml-content-type-text"]
+    assert validate_response("GET", url, 404, {"Content-Type": "application/xml"}, body)
+    report = validate_response(
+        "GET", url, 404, {"Content-Type": "application/xml"}, body, mode="tolerant"
+    )
+    assert [a.variant for a in report.accepted] == ["sid-not-found-404"]
