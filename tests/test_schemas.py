@@ -267,8 +267,7 @@ def test_broken_payload_fails_naming_the_rule(
     report = validate_payload(schema, payload)
     assert report, "a broken payload must fail"
     assert any(
-        (v.pointer == pointer
-        and v.message.startswith(rule))
+        (v.pointer == pointer and v.message.startswith(rule))
         or (rule == "required" and v.pointer == pointer)
         for v in report
     ), report.explain()

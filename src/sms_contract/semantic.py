@@ -195,7 +195,7 @@ def _same_number(a: Any, b: Any) -> bool:
     """Equal up to prefixes and masking: the last digits (at most 8) agree."""
     x, y = _digits(a), _digits(b)
     n = min(len(x), len(y), 8)
-    return n > 0 and x[-n:] == y[-n:]
+    return x[-n:] == y[-n:] if n else str(a).strip() == str(b).strip()
 
 
 @check

@@ -1,0 +1,74 @@
+"""The simulator's ASGI application."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sms_contract.simulator import control
+from sms_contract.simulator.callbacks import run_sender
+from sms_contract.simulator.config import SimulatorConfig
+from sms_contract.simulator.responses import error_response
+from sms_contract.simulator.routes import provider_api
+from sms_contract.simulator.state import SimulatorState
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def _guarded(request: Request) -> Response:
+    """Bad input never becomes a 500: anything unexpected is the documented processing error."""
+    try:
+        return await provider_api(request)
+    except Exception:
+        return error_response("processing_error", request.url.path.endswith(".json"))
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+async def _control_guarded(request: Request, endpoint: Endpoint) -> Response:
+    try:
+        return await endpoint(request)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+
+
+def create_app(config: SimulatorConfig | None = None) -> Starlette:
+    """A simulator app. Use it with uvicorn, or in-process through httpx.ASGITransport."""
+    state = SimulatorState(config or SimulatorConfig())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sender = asyncio.create_task(run_sender(state))
+        try:
+            yield
+        finally:
+            sender.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
+            state.store.close()
+
+    control_routes = [
+        Route(r.path, _wrap(r.endpoint), methods=list(r.methods or [])) for r in control.routes
+    ]
+    app = Starlette(
+        routes=[*control_routes, Route("/{path:path}", _guarded, methods=METHODS)],
+        lifespan=lifespan,
+    )
+    app.state.simulator = state
+    return app
+
+
+def _wrap(endpoint: Callable[..., Any]) -> Endpoint:
+    async def wrapped(request: Request) -> Response:
+        return await _control_guarded(request, endpoint)
+
+    return wrapped

@@ -1,0 +1,95 @@
+"""StatusCallback delivery: in the background, bounded retries with backoff, every attempt kept.
+
+A message that reaches a final state and has a StatusCallback URL gets one form-urlencoded POST
+with the documented fields. A slow or failing receiver delays only its own deliveries.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import httpx
+
+from sms_contract.forms import encode_form
+from sms_contract.simulator import lifecycle
+from sms_contract.simulator.clock import Clock
+from sms_contract.simulator.state import SimulatorState
+from sms_contract.simulator.store import Message
+
+
+def status_callback_fields(message: Message, state: SimulatorState) -> dict[str, Any]:
+    """The documented StatusCallback parameters for a message in its final state."""
+    final_at = lifecycle.final_at(message, state.config)
+    code = lifecycle.state_at(message, final_at, state.config)
+    fields: dict[str, Any] = {
+        "SmsSid": message.sid,
+        "To": message.recipient,
+        "Status": code.status,
+        "SmsUnits": lifecycle.units(message.body, message.encoding),
+        "DetailedStatus": code.name,
+        "DetailedStatusCode": code.code,
+        "DateSent": Clock.exotel(final_at),
+    }
+    if message.custom_field is not None:
+        fields["CustomField"] = message.custom_field
+    return fields
+
+
+async def deliver(state: SimulatorState, client: httpx.AsyncClient, message: Message) -> None:
+    """POST one StatusCallback, retrying up to `callback_retries` times on failure."""
+    url = message.status_callback
+    assert url is not None
+    fields = status_callback_fields(message, state)
+    body = encode_form(fields)
+    for attempt in range(1, state.config.callback_retries + 2):
+        started = time.monotonic()
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await client.post(
+                url,
+                content=body,
+                timeout=state.config.callback_timeout,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            status = response.status_code
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"[:200]
+        state.store.record_attempt(
+            sid=message.sid,
+            account=message.account,
+            kind="status",
+            url=url,
+            attempt=attempt,
+            payload=json.dumps(fields),
+            status_code=status,
+            error=error,
+            elapsed=round(time.monotonic() - started, 4),
+            at=state.clock.now(),
+        )
+        if status == 200:
+            return
+        if attempt <= state.config.callback_retries:
+            await asyncio.sleep(state.config.callback_backoff * 2 ** (attempt - 1))
+
+
+async def run_sender(state: SimulatorState) -> None:
+    """Find messages that became final and deliver their callbacks, until cancelled."""
+    tasks: set[asyncio.Task[None]] = set()
+    async with httpx.AsyncClient() as client:
+        try:
+            while True:
+                await asyncio.sleep(state.config.ticker_interval)
+                now = state.clock.now()
+                for message in state.store.unnotified():
+                    if lifecycle.final_at(message, state.config) <= now:
+                        state.store.mark_notified(message.sid)
+                        task = asyncio.create_task(deliver(state, client, message))
+                        tasks.add(task)
+                        task.add_done_callback(tasks.discard)
+        finally:
+            for task in tasks:
+                task.cancel()

@@ -1,0 +1,25 @@
+"""The virtual clock: real time plus an offset that the control API can advance."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+
+
+class Clock:
+    """Monotonic-enough wall time that tests can move forward instead of sleeping."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return time.time() + self.offset
+
+    def advance(self, seconds: float) -> float:
+        self.offset += max(0.0, seconds)
+        return self.now()
+
+    @staticmethod
+    def exotel(timestamp: float) -> str:
+        """Exotel's documented date format: YYYY-MM-DD HH:mm:ss, no time zone (UTC here)."""
+        return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")

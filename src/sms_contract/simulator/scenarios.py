@@ -1,0 +1,52 @@
+"""Deterministic outcomes: test numbers and Body markers, derived from the DSC registry.
+
+Every final DetailedStatusCode C of the registry has a test number `+91900000C`; sending to it
+(or putting `[dsc:C]` in the Body) makes the message end in C. Any other valid number ends in
+the first `sent` code of the registry (delivered to handset).
+"""
+
+from __future__ import annotations
+
+import re
+
+from sms_contract.registry import DetailedStatusCode, load_registries
+
+TEST_NUMBER_PREFIX = "+91900000"
+_MARKER = re.compile(r"\[dsc:(\d+)\]")
+_VALID = re.compile(r"^\+?[0-9]{6,15}$")
+
+
+def final_codes() -> list[DetailedStatusCode]:
+    """Every final reference DetailedStatusCode, in registry order."""
+    return [d for d in load_registries().dscs() if d.final]
+
+
+def test_number(code: int) -> str:
+    """The test number whose messages end in DetailedStatusCode `code`."""
+    return f"{TEST_NUMBER_PREFIX}{code}"
+
+
+def test_numbers() -> dict[str, DetailedStatusCode]:
+    """Every test number and the final code it drives."""
+    return {test_number(d.code): d for d in final_codes()}
+
+
+def default_final() -> DetailedStatusCode:
+    """Where a message to an ordinary number ends: the first successful final code."""
+    registries = load_registries()
+    success = {s.status for s in registries.statuses() if s.success}
+    return next(d for d in final_codes() if d.status in success)
+
+
+def is_valid_number(number: str) -> bool:
+    """Digits with an optional +, 6 to 15 of them (E.164 length)."""
+    return bool(_VALID.match(number.replace(" ", "").replace("-", "")))
+
+
+def outcome(to: str, body: str) -> DetailedStatusCode:
+    """The final DetailedStatusCode a message to `to` with `body` will reach."""
+    by_code = {d.code: d for d in final_codes()}
+    marker = _MARKER.search(body or "")
+    if marker and int(marker.group(1)) in by_code:
+        return by_code[int(marker.group(1))]
+    return test_numbers().get(to.strip(), default_final())

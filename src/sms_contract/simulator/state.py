@@ -1,0 +1,34 @@
+"""Everything one simulator instance holds: config, store, clock, limits, forced errors."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sms_contract.simulator.clock import Clock
+from sms_contract.simulator.config import SimulatorConfig
+from sms_contract.simulator.store import Store
+
+
+class SimulatorState:
+    """Shared by the provider API, the control API and the callback sender."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        from sms_contract.simulator.routes import RateLimiter
+
+        self.config = config
+        self.store = Store(config.db)
+        self.store.add_account(config.account_sid)
+        self.clock = Clock()
+        self.limiter = RateLimiter()
+        # account -> scope -> [error id, ...]: errors the control API queued for next requests
+        self.forced: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+
+    def accounts(self) -> set[str]:
+        return self.store.accounts()
+
+    def take_forced_error(self, account: str, scope: str) -> str | None:
+        queue = self.forced[account][scope]
+        return queue.pop(0) if queue else None
+
+    def wake(self) -> None:
+        """Something may have become final; the callback sender polls, so nothing to do yet."""

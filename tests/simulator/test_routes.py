@@ -1,0 +1,258 @@
+"""The simulator behaves as the reference says, and every answer conforms to the contract."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from sms_contract import validate_response
+from sms_contract.registry import load_registries
+from sms_contract.simulator import SimulatorConfig, create_app
+from sms_contract.simulator.scenarios import test_number as number_for
+
+BASE = "http://sim/v1/Accounts/simaccount"
+AUTH = ("simkey", "simtoken")
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(SimulatorConfig(db=":memory:", post_limit_per_minute=1000))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sim", auth=AUTH) as c:
+            yield c
+
+
+async def _conforming(
+    client: httpx.AsyncClient, method: str, url: str, **kw: Any
+) -> httpx.Response:
+    response = await client.request(method, url, **kw)
+    form = kw.get("data") or kw.get("content")
+    report = validate_response(
+        method,
+        url,
+        response.status_code,
+        response.headers,
+        response.content,
+        request_body=httpx.QueryParams(form).__str__() if isinstance(form, dict) else form,
+    )
+    assert not report, report.explain()
+    return response
+
+
+@pytest.mark.parametrize("suffix", ["", ".json"])
+async def test_send_then_details(client: httpx.AsyncClient, suffix: str) -> None:
+    sent = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/send{suffix}",
+        data={"From": "ACME", "To": "+919812345678", "Body": "hi"},
+    )
+    assert sent.status_code == 200
+    if suffix:
+        sid = sent.json()["SMSMessage"]["Sid"]
+        details = await _conforming(client, "GET", f"{BASE}/SMS/Messages/{sid}.json")
+        assert details.json()["SMSMessage"]["Status"] == "sent"
+    else:
+        assert sent.headers["content-type"].startswith("application/xml")
+
+
+async def test_static_bulk_partial_success_is_207(client: httpx.AsyncClient) -> None:
+    body = "From=ACME&Body=hi&To[]=%2B919812345678&To[]=bad&To[]=%2B919812345679"
+    response = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/send.json",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 207
+    assert [item["SMSMessage"]["Sid"] is None for item in response.json()] == [False, True, False]
+
+
+async def test_dynamic_bulk(client: httpx.AsyncClient) -> None:
+    body = "From=ACME&Messages[0][To]=%2B919812345678&Messages[0][Body]=a&Messages[1][To]=%2B919812345679&Messages[1][Body]=b"
+    response = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/bulksend",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("error", "method", "path", "data", "auth"),
+    [
+        (
+            "auth_missing",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To": "+919812345678", "Body": "x"},
+            None,
+        ),
+        (
+            "auth_invalid",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To": "+919812345678", "Body": "x"},
+            ("simkey", "wrong"),
+        ),
+        (
+            "auth_not_alphanumeric",
+            "POST",
+            "/Sms/send",
+            {"From": "A", "To": "+919812345678", "Body": "x"},
+            ("sim-key", "x"),
+        ),
+        ("body_empty", "POST", "/Sms/send.json", {"From": "A", "To": "+919812345678"}, AUTH),
+        (
+            "body_invalid",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To": "+919812345678", "Body": "x" * 2001},
+            AUTH,
+        ),
+        ("from_missing", "POST", "/Sms/send", {"To": "+919812345678", "Body": "x"}, AUTH),
+        (
+            "from_empty",
+            "POST",
+            "/Sms/send.json",
+            {"From": "", "To": "+919812345678", "Body": "x"},
+            AUTH,
+        ),
+        (
+            "sms_type_invalid",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To": "+919812345678", "Body": "x", "SmsType": "spam"},
+            AUTH,
+        ),
+        (
+            "encoding_type_invalid",
+            "POST",
+            "/Sms/send",
+            {"From": "A", "To": "+919812345678", "Body": "x", "EncodingType": "ascii"},
+            AUTH,
+        ),
+        (
+            "from_sms_type_mismatch",
+            "POST",
+            "/Sms/send.json",
+            {"From": "ACME", "To": "+919812345678", "Body": "x", "SmsType": "promotional"},
+            AUTH,
+        ),
+        (
+            "all_numbers_invalid",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To": "abc", "Body": "x"},
+            AUTH,
+        ),
+        (
+            "static_bulk_too_many",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To[]": [f"+9198{i:08d}" for i in range(101)], "Body": "x"},
+            AUTH,
+        ),
+        (
+            "dynamic_bulk_too_many",
+            "POST",
+            "/Sms/bulksend.json",
+            {f"Messages[{i}][To]": "+919812345678" for i in range(101)}
+            | {f"Messages[{i}][Body]": "x" for i in range(101)}
+            | {"From": "A"},
+            AUTH,
+        ),
+        ("messages_missing", "POST", "/Sms/bulksend", {"From": "A"}, AUTH),
+        ("method_not_supported", "POST", "/Sms/unknown.json", {}, AUTH),
+        ("get_invalid_endpoint", "GET", "/Sms/unknown.json", None, AUTH),
+        ("sid_not_found", "GET", "/SMS/Messages/doesnotexist.json", None, AUTH),
+    ],
+)
+async def test_documented_errors(
+    client: httpx.AsyncClient, error: str, method: str, path: str, data: Any, auth: Any
+) -> None:
+    row = load_registries().http_error(error)
+    response = (
+        await client.request(method, BASE + path, data=data, auth=auth or httpx.USE_CLIENT_DEFAULT)
+        if auth
+        else await httpx.AsyncClient(transport=client._transport, base_url="http://sim").request(
+            method, BASE + path, data=data
+        )
+    )
+    assert response.status_code == row.status
+    payload = response.json()["RestException"] if path.endswith(".json") else None
+    if payload is not None:
+        assert payload.get("Code") == row.code
+    if "unknown" not in path:
+        report = validate_response(
+            method, BASE + path, response.status_code, response.headers, response.content
+        )
+        assert not report, report.explain()
+
+
+async def test_every_failure_code_is_reachable_by_test_number(client: httpx.AsyncClient) -> None:
+    for code in load_registries().failure_dscs():
+        sent = await client.post(
+            f"{BASE}/Sms/send.json", data={"From": "A", "To": number_for(code.code), "Body": "x"}
+        )
+        sid = sent.json()["SMSMessage"]["Sid"]
+        details = await _conforming(client, "GET", f"{BASE}/SMS/Messages/{sid}.json")
+        assert details.json()["SMSMessage"]["DetailedStatusCode"] == code.code
+
+
+async def test_status_callback_is_a_form_post_with_documented_fields(
+    client: httpx.AsyncClient,
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from sms_contract import validate_callback
+
+    received: list[tuple[str, bytes]] = []
+
+    async def hook(request: Request) -> Response:
+        received.append((request.headers["content-type"], await request.body()))
+        return Response("ok")
+
+    receiver = Starlette(routes=[Route("/hook", hook, methods=["POST"])])
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(receiver, host="127.0.0.1", port=0, log_level="error"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        await client.post(
+            f"{BASE}/Sms/send.json",
+            data={
+                "From": "A",
+                "To": number_for(23010),
+                "Body": "x",
+                "StatusCallback": f"http://127.0.0.1:{port}/hook",
+                "CustomField": "order-7",
+            },
+        )
+        for _ in range(200):
+            if received:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        server.should_exit = True
+        await task
+    ((content_type, body),) = received
+    report = validate_callback("exotel", body, content_type)
+    assert not report, report.explain()
+    assert b"DetailedStatusCode=23010" in body and b"CustomField=order-7" in body
+    attempts = (await client.get("http://sim/_control/callbacks")).json()["attempts"]
+    assert attempts[0]["status_code"] == 200
