@@ -72,7 +72,6 @@ async def force_state(request: Request) -> JSONResponse:
     if not any(m.sid == sid for m in state.store.messages()):
         return _problem(f"no message {sid}", 404)
     state.store.force(sid, code.code, state.clock.now())
-    state.wake()
     return JSONResponse({"sid": sid, "Status": code.status, "DetailedStatusCode": code.code})
 
 
@@ -80,7 +79,6 @@ async def advance_clock(request: Request) -> JSONResponse:
     state = _state(request)
     data = await _json(request)
     now = state.clock.advance(float(data.get("seconds", 0)))
-    state.wake()
     return JSONResponse({"now": now})
 
 

@@ -296,7 +296,6 @@ def _accept(
         stored.append(message)
         out.append(message_object(message, lifecycle.initial(), now, 0, as_json))
     state.store.add_messages(stored)
-    state.wake()
     if single:
         return body_response(out[0], 200, as_json)
     return body_response(out, 207 if len(stored) < len(out) else 200, as_json)

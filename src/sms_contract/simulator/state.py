@@ -30,5 +30,3 @@ class SimulatorState:
         queue = self.forced[account][scope]
         return queue.pop(0) if queue else None
 
-    def wake(self) -> None:
-        """Something may have become final; the callback sender polls, so nothing to do yet."""
