@@ -1,8 +1,18 @@
-"""The `sms-contract` command line."""
+"""The `sms-contract` command line: a thin shell over the library.
+
+Exit codes: 0 conforms, 1 violations found, 2 usage error / bad input / unreachable target,
+130 interrupted (what finished is still reported).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -14,11 +24,25 @@ from sms_contract.simulator.config import (
     SimulatorConfig,
 )
 
+EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
-@click.group()
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """One clear line on stderr and a CI-usable exit code; never a traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sms-contract")
 def main() -> None:
-    """Contract tests and recorded fixtures for SMS provider APIs."""
+    """Contract tests and recorded fixtures for SMS provider APIs.
+
+    \b
+    sms-contract check                      conformance suite + fuzz vs the embedded simulator
+    sms-contract check --target-url URL     ... vs your SMS API
+    sms-contract validate cassettes/        validate recorded vcrpy cassettes
+    """
 
 
 @main.command()
@@ -53,5 +77,373 @@ def serve(
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     except OSError as exc:
-        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
-        sys.exit(2)
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
+        if exc.code not in (0, None):
+            fail(f"cannot listen on {host}:{port}")
+        raise
+
+
+def _parse_auth(value: str | None) -> tuple[str, str] | None:
+    if not value:
+        return None
+    key, sep, token = value.partition(":")
+    if not sep or not key or not token:
+        raise click.BadParameter("expected KEY:TOKEN", param_hint="--auth / SMS_CONTRACT_AUTH")
+    return key, token
+
+
+def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say which target to check and how carefully."""
+    options = [
+        click.option(
+            "--target-url",
+            metavar="URL",
+            help="base URL of the SMS API (before /v1/Accounts/...); default: start the "
+            "embedded simulator",
+        ),
+        click.option(
+            "--auth",
+            metavar="KEY:TOKEN",
+            envvar="SMS_CONTRACT_AUTH",
+            help="credentials for the target (or env SMS_CONTRACT_AUTH); never printed",
+        ),
+        click.option(
+            "--account-sid",
+            default=DEFAULT_ACCOUNT_SID,
+            show_default=True,
+            help="the account SID in /v1/Accounts/<SID>/",
+        ),
+        click.option(
+            "--mode",
+            type=click.Choice(["strict", "tolerant"]),
+            default="strict",
+            show_default=True,
+            help="strict: the documented reading; tolerant: also known provider variants",
+        ),
+        click.option(
+            "--allow-remote",
+            is_flag=True,
+            help="allow a target that is not on this machine (staging); required for one",
+        ),
+        click.option(
+            "--recipient",
+            "recipients",
+            multiple=True,
+            metavar="NUMBER",
+            help="a number the run may send to (repeatable); default: the simulator's test "
+            "numbers, which reach no handset",
+        ),
+        click.option(
+            "--max-requests",
+            type=click.IntRange(min=0),
+            default=None,
+            help="request budget for the whole run (default: none locally, 2000 remotely)",
+        ),
+        click.option(
+            "--rate",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="at most this many requests a second (default: none locally, 3 remotely)",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=30.0,
+            show_default=True,
+            help="seconds to wait for each answer",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--junit-xml", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option(
+            "--report",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="write a report a person can read: .html or .md",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="print the report as JSON"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextlib.contextmanager
+def _target(
+    target_url: str | None,
+    auth: str | None,
+    account_sid: str,
+    allow_remote: bool,
+    recipients: tuple[str, ...],
+) -> Iterator[Any]:
+    from sms_contract.conformance import Target, default_recipients, is_local
+    from sms_contract.simulator.server import running
+
+    chosen = tuple(recipients) or default_recipients()
+    if target_url is None:
+        with running(config=SimulatorConfig(db=":memory:")) as url:
+            yield Target(
+                url,
+                DEFAULT_ACCOUNT_SID,
+                (DEFAULT_API_KEY, DEFAULT_API_TOKEN),
+                chosen,
+                test_numbers=True,
+                local_receiver=True,
+            )
+        return
+    if not target_url.startswith(("http://", "https://")):
+        fail(f"--target-url must start with http:// or https://, got {target_url!r}")
+    local = is_local(target_url)
+    if not local and not allow_remote:
+        fail(
+            f"{target_url} is not on this machine; a run sends real requests, so pass "
+            "--allow-remote to confirm (with --max-requests and --recipient as needed)"
+        )
+    credentials = _parse_auth(auth)
+    if credentials is None and not local:
+        fail("a remote target needs credentials: --auth KEY:TOKEN or SMS_CONTRACT_AUTH")
+    yield Target(
+        target_url,
+        account_sid,
+        credentials or (DEFAULT_API_KEY, DEFAULT_API_TOKEN),
+        chosen,
+        test_numbers=local,
+        local_receiver=local,
+    )
+
+
+def _write_outputs(
+    report: Any, junit_xml: Path | None, report_path: Path | None, as_json: bool
+) -> None:
+    from rich.console import Console
+
+    if as_json:
+        click.echo(report.to_json())
+    else:
+        _print_summary(report, Console())
+    try:
+        if junit_xml:
+            junit_xml.write_text(report.to_junit(), encoding="utf-8")
+        if report_path:
+            text = (
+                report.to_html()
+                if report_path.suffix.lower() in (".html", ".htm")
+                else (report.to_markdown())
+            )
+            report_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename})")
+
+
+def _print_summary(report: Any, console: Any) -> None:
+    from rich.table import Table
+
+    from sms_contract.report import short
+
+    if report.outcomes:
+        table = Table(title="Conformance by operation", title_justify="left")
+        for column in ("operation", "passed", "failed", "not run", "failing checks @ field"):
+            table.add_column(column)
+        for op, passed, failed, not_run, findings in report.by_operation():
+            style = "red" if failed else None
+            table.add_row(
+                short(op),
+                str(passed),
+                str(failed),
+                str(not_run),
+                "\n".join(findings) or "-",
+                style=style,
+            )
+        console.print(table)
+    if report.fuzz:
+        table = Table(title="Fuzz (schemathesis)", title_justify="left")
+        for column in ("operation", "mode", "cases", "result"):
+            table.add_column(column)
+        for r in report.fuzz:
+            result = ", ".join(sorted({f.check for f in r.failures})) or r.status
+            style = "red" if r.failures else None
+            table.add_row(short(r.operation), r.mode, str(r.cases), result, style=style)
+        console.print(table)
+    failures = report.failures()
+    if failures:
+        console.print("[bold]Failures[/bold]")
+        for line in failures:
+            console.print(f"  {line}", markup=False, highlight=False)
+    not_run = [o for o in report.outcomes if o.status == "not run"]
+    if not_run:
+        console.print(f"[bold]Not run[/bold] ({len(not_run)})")
+        for o in not_run[:20]:
+            console.print(f"  {o.id}: {o.reason}", markup=False, highlight=False)
+    colour = "red" if report.failed or report.interrupted else "green"
+    console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
+
+
+@contextlib.contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )
+    task = progress.add_task("checking", total=total)
+
+    def advance(label: str) -> None:
+        progress.update(task, advance=1, description=label[:60])
+
+    with progress:
+        yield advance
+
+
+FUZZ_ACCOUNT = "simfuzz"
+
+
+def _fuzz_target(target: Any, embedded: bool) -> Any:
+    """On the embedded simulator the fuzz pass gets its own account, so its requests do not
+    share the scenarios' rate-limit window."""
+    if not embedded:
+        return target
+    import dataclasses
+
+    import httpx
+
+    httpx.post(
+        f"{target.base}/_control/accounts", json={"account": FUZZ_ACCOUNT}
+    ).raise_for_status()
+    return dataclasses.replace(target, account_sid=FUZZ_ACCOUNT)
+
+
+def _budget(max_requests: int | None, rate: float | None, local: bool) -> tuple[Any, Any]:
+    if local:
+        return max_requests, rate
+    return (2000 if max_requests is None else max_requests), (3.0 if rate is None else rate)
+
+
+@main.command()
+@target_options
+@click.option(
+    "--fuzz-examples",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="schemathesis cases per operation and mode after the scenarios (0: no fuzz pass)",
+)
+@click.option(
+    "--select",
+    "-k",
+    "patterns",
+    multiple=True,
+    metavar="TEXT",
+    help="only scenarios whose id contains TEXT (repeatable)",
+)
+@report_options
+def check(
+    target_url: str | None,
+    auth: str | None,
+    account_sid: str,
+    mode: str,
+    allow_remote: bool,
+    recipients: tuple[str, ...],
+    max_requests: int | None,
+    rate: float | None,
+    timeout: float,
+    fuzz_examples: int,
+    patterns: tuple[str, ...],
+    junit_xml: Path | None,
+    report: Path | None,
+    as_json: bool,
+) -> None:
+    """Run the live conformance suite and a bounded fuzz pass against a target.
+
+    With no --target-url it starts the embedded reference simulator.
+
+    \b
+    Examples:
+      sms-contract check
+      sms-contract check --target-url http://127.0.0.1:8765 --report report.html
+      SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract check --target-url https://staging.example \\
+          --account-sid ACME --allow-remote --recipient +919900000001 --max-requests 300
+    """
+    from sms_contract.conformance import all_scenarios, is_local, select
+    from sms_contract.conformance.preflight import TargetProblem, preflight
+    from sms_contract.conformance.runner import run_scenario
+    from sms_contract.conformance.session import Session, TargetUnreachable
+    from sms_contract.report import RunReport
+
+    started = time.perf_counter()
+    with _target(target_url, auth, account_sid, allow_remote, recipients) as target:
+        budget, pace = _budget(max_requests, rate, is_local(target.url))
+        scenarios = list(select(all_scenarios(), list(patterns)))
+        if not scenarios:
+            fail(f"no scenario id contains {' or '.join(patterns)}")
+        run = RunReport(
+            "embedded simulator" if target_url is None else _redact(target_url),
+            mode,
+            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            secrets=target.secrets,
+        )
+        try:
+            preflight(target, timeout)
+            import httpx
+
+            from sms_contract import fuzz as fuzzing
+
+            fuzz_steps = 2 * len(list(fuzzing.operations(fuzzing.load_schema(target))))
+            with (
+                _progress(len(scenarios) + (fuzz_steps if fuzz_examples else 0), as_json) as tick,
+                httpx.Client(timeout=timeout) as client,
+            ):
+                session = Session(target, client, max_requests=budget, rate=pace)
+                # rate-limit probes leave the account throttled, so they come after the fuzz pass
+                probes = [s for s in scenarios if s.kind == "rate-limit"]
+                for scenario in [s for s in scenarios if s.kind != "rate-limit"]:
+                    run.outcomes.append(run_scenario(scenario, session, mode))  # type: ignore[arg-type]
+                    tick(scenario.id)
+                if fuzz_examples:
+                    left = None if budget is None else max(budget - session.used, 0)
+
+                    def fuzzed(result: Any) -> None:
+                        run.fuzz.append(result)
+                        tick(f"fuzz {result.operation}")
+
+                    fuzzing.fuzz(
+                        _fuzz_target(target, target_url is None),
+                        examples=fuzz_examples,
+                        max_requests=left,
+                        timeout=timeout,
+                        on_result=fuzzed,
+                    )
+                    session.used += sum(r.cases for r in run.fuzz)
+                for scenario in probes:
+                    run.outcomes.append(run_scenario(scenario, session, mode))  # type: ignore[arg-type]
+                    tick(scenario.id)
+        except (TargetUnreachable, TargetProblem) as exc:
+            fail(run.scrub(str(exc)))
+        except KeyboardInterrupt:
+            run.interrupted = True
+        run.seconds = time.perf_counter() - started
+    _write_outputs(run, junit_xml, report, as_json)
+    sys.exit(run.exit_code)
+
+
+def _redact(url: str) -> str:
+    from sms_contract.scrubbing import redact_url
+
+    return redact_url(url)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

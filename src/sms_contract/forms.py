@@ -118,6 +118,11 @@ def encode_pairs(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def form_text(pairs: Iterable[tuple[str, str]]) -> str:
+    """(key, value) pairs as a form body; brackets stay literal, as Exotel's examples write them."""
+    return urlencode(list(pairs)).replace("%5B", "[").replace("%5D", "]")
+
+
 def encode_form(data: Mapping[str, Any]) -> str:
     """Encode nested data as an application/x-www-form-urlencoded body in bracket notation."""
-    return urlencode(encode_pairs(data))
+    return form_text(encode_pairs(data))

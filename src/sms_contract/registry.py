@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,8 @@ class HttpError:
     line: int
     when: str
     previous_code: int | None = None
+    # requests a minute before this rate-limit error is answered
+    limit_per_minute: int | None = None
 
     def render_message(self, **values: object) -> str:
         """The documented message with its `$name` placeholders filled in."""
@@ -62,6 +65,13 @@ class HttpError:
         for key, value in values.items():
             text = text.replace(f"${key}", str(value))
         return text
+
+    def matches(self, text: str) -> bool:
+        """True when `text` is the documented message, any `$name` placeholder filled in."""
+        # whitespace is compared loosely: XML parsers strip it around an empty placeholder
+        parts = re.split(r"\$[a-z]+", " ".join(self.message.split()))
+        literal = [r"\s*".join(re.escape(word) for word in part.split(" ")) for part in parts]
+        return re.fullmatch(".*".join(literal), text.strip(), re.DOTALL) is not None
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,16 @@ class Registries:
             if row.id == variant_id:
                 return row
         raise KeyError(f"no variant with id {variant_id!r}")
+
+
+# The simulator's test numbers, `+91900000<DetailedStatusCode>`: a message to one ends in that
+# code. They reach no real handset, so the live suites use them as their default recipients.
+TEST_NUMBER_PREFIX = "+91900000"
+
+
+def test_number(code: int) -> str:
+    """The test number whose messages end in DetailedStatusCode `code` on the simulator."""
+    return f"{TEST_NUMBER_PREFIX}{code}"
 
 
 def _load_yaml(name: str) -> Any:

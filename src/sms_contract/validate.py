@@ -270,6 +270,30 @@ def validate_response(
     return report
 
 
+def response_data(
+    method: str,
+    url: str,
+    status: int,
+    headers: Headers | None,
+    body: bytes | str | None,
+    mode: Mode = "strict",
+) -> Any:
+    """A response body in the JSON shape (XML mapped and typed by the schema), or None.
+
+    Bodies of paths outside the contract are read as a RestException, which is what a
+    documented error on any path carries.
+    """
+    media = media_type(header(headers, "Content-Type"))
+    schema: Any = {"$ref": schema_uri("exotel/rest-exception.json")}
+    found = load_contract().find_operation(method, url)
+    if found is not None:
+        schema = found[0].media_types(status).get(media, schema)
+    try:
+        return parse_body(body, media, schema, mode)
+    except (json.JSONDecodeError, XmlError, FormError, ValueError):
+        return None
+
+
 def _request_data(
     request_body: bytes | str | Mapping[str, Any] | None, operation: Operation, mode: Mode
 ) -> dict[str, Any] | None:

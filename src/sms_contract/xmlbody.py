@@ -11,6 +11,7 @@ The mapping (documented in the README, used by the checks and the simulator alik
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import xmltodict
@@ -49,6 +50,9 @@ def _clean(node: Any) -> Any:
     return node
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def render_xml(data: Any, root: str = EXOTEL_ROOT) -> str:
     """Render JSON-shaped data as an XML body: the inverse of `parse_xml` + coercion."""
     if isinstance(data, list):
@@ -73,4 +77,6 @@ def _prepare(node: Any) -> Any:
         return None
     if isinstance(node, bool):
         return "true" if node else "false"
-    return str(node)
+    # XML 1.0 cannot carry most control characters, even escaped: echoing a client's raw
+    # input into XML would produce a document no parser accepts
+    return _NOT_XML.sub("\ufffd", str(node))

@@ -11,8 +11,8 @@ import pytest
 
 from sms_contract import validate_response
 from sms_contract.registry import load_registries
+from sms_contract.registry import test_number as number_for
 from sms_contract.simulator import SimulatorConfig, create_app
-from sms_contract.simulator.scenarios import test_number as number_for
 
 BASE = "http://sim/v1/Accounts/simaccount"
 AUTH = ("simkey", "simtoken")

@@ -62,9 +62,16 @@ def create_app(config: SimulatorConfig | None = None) -> Starlette:
     app = Starlette(
         routes=[*control_routes, Route("/{path:path}", _guarded, methods=METHODS)],
         lifespan=lifespan,
+        # a path the catch-all cannot match (a newline in it) is still the provider API's to
+        # answer with a documented error, never starlette's plain-text 404
+        exception_handlers={404: _not_found},
     )
     app.state.simulator = state
     return app
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return await _guarded(request)
 
 
 def _wrap(endpoint: Callable[..., Any]) -> Endpoint:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 class Clock:
@@ -22,4 +22,4 @@ class Clock:
     @staticmethod
     def exotel(timestamp: float) -> str:
         """Exotel's documented date format: YYYY-MM-DD HH:mm:ss, no time zone (UTC here)."""
-        return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")

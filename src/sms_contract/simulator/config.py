@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from sms_contract.registry import load_registries
 
 DEFAULT_ACCOUNT_SID = "simaccount"
 DEFAULT_API_KEY = "simkey"
 DEFAULT_API_TOKEN = "simtoken"
 DEFAULT_DB = "sms-contract-simulator.sqlite3"
+
+
+def _limit(error_id: str) -> int:
+    limit = load_registries().http_error(error_id).limit_per_minute
+    assert limit is not None, f"{error_id} has no limit_per_minute in the registry"
+    return limit
 
 
 @dataclass
@@ -18,9 +26,9 @@ class SimulatorConfig:
     api_key: str = DEFAULT_API_KEY
     api_token: str = DEFAULT_API_TOKEN
     db: str = DEFAULT_DB
-    # Exotel's published limit: 200 POST requests a minute, then 429.
-    post_limit_per_minute: int = 200
-    get_limit_per_minute: int = 1000
+    # the limits of the rate-limit rows of the error registry (POST: Exotel's published one)
+    post_limit_per_minute: int = field(default_factory=lambda: _limit("post_rate_limited"))
+    get_limit_per_minute: int = field(default_factory=lambda: _limit("get_rate_limited"))
     # instant: a message reaches its final state as soon as it is created (tests);
     # otherwise each lifecycle step takes `step_seconds` of (virtual) time (demos).
     instant: bool = True

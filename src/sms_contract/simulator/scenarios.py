@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 
-from sms_contract.registry import DetailedStatusCode, load_registries
+from sms_contract.registry import DetailedStatusCode, load_registries, test_number
 
-TEST_NUMBER_PREFIX = "+91900000"
 _MARKER = re.compile(r"\[dsc:(\d+)\]")
 _VALID = re.compile(r"^\+?[0-9]{6,15}$")
 
@@ -19,11 +18,6 @@ _VALID = re.compile(r"^\+?[0-9]{6,15}$")
 def final_codes() -> list[DetailedStatusCode]:
     """Every final reference DetailedStatusCode, in registry order."""
     return [d for d in load_registries().dscs() if d.final]
-
-
-def test_number(code: int) -> str:
-    """The test number whose messages end in DetailedStatusCode `code`."""
-    return f"{TEST_NUMBER_PREFIX}{code}"
 
 
 def test_numbers() -> dict[str, DetailedStatusCode]:

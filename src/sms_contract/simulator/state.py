@@ -29,4 +29,3 @@ class SimulatorState:
     def take_forced_error(self, account: str, scope: str) -> str | None:
         queue = self.forced[account][scope]
         return queue.pop(0) if queue else None
-

@@ -1,0 +1,80 @@
+"""Run scenarios against a target and collect one outcome per scenario."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import httpx
+
+from sms_contract.conformance.scenarios import Run, Scenario
+from sms_contract.conformance.session import BudgetExhausted, Session, UnsafeRecipient
+from sms_contract.conformance.target import Target
+from sms_contract.schemastore import Mode
+from sms_contract.violations import AcceptedVariant, Violation
+
+Status = Literal["passed", "failed", "not run"]
+
+
+@dataclass
+class Outcome:
+    """What one scenario found."""
+
+    id: str
+    operation: str
+    title: str
+    kind: str
+    status: Status
+    violations: list[Violation] = field(default_factory=list)
+    accepted: list[AcceptedVariant] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+    reason: str = ""
+
+
+def run_scenario(scenario: Scenario, session: Session, mode: Mode) -> Outcome:
+    """Run one scenario; `TargetUnreachable` and `KeyboardInterrupt` propagate."""
+    started = time.perf_counter()
+    outcome = Outcome(scenario.id, scenario.operation, scenario.title, scenario.kind, "passed")
+    why_not = scenario.applies_to(session.target)
+    remaining = session.remaining
+    if why_not is None and remaining is not None and remaining < scenario.cost:
+        why_not = f"needs up to {scenario.cost} requests, {remaining} left in the budget"
+    if why_not:
+        outcome.status, outcome.reason = "not run", why_not
+        return outcome
+    run = Run(session, mode, scenario.operation)
+    try:
+        scenario.run(run)
+    except (BudgetExhausted, UnsafeRecipient) as exc:
+        outcome.status, outcome.reason = "not run", str(exc)
+    outcome.violations, outcome.accepted = run.violations, run.accepted
+    outcome.requests = len(run.calls)
+    if outcome.violations:
+        outcome.status = "failed"
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def run_scenarios(
+    target: Target,
+    scenarios: Iterable[Scenario],
+    *,
+    mode: Mode = "strict",
+    max_requests: int | None = None,
+    rate: float | None = None,
+    timeout: float = 30.0,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run `scenarios` in order against `target`; `on_outcome` sees each as it finishes."""
+    outcomes: list[Outcome] = []
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        session = Session(target, client, max_requests=max_requests, rate=rate)
+        for scenario in scenarios:
+            outcome = run_scenario(scenario, session, mode)
+            outcomes.append(outcome)
+            if on_outcome:
+                on_outcome(outcome)
+    return outcomes

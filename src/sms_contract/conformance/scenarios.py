@@ -1,0 +1,451 @@
+"""The live conformance scenarios: one per documented behaviour, error row and final code.
+
+A scenario drives the target through a `Run`, which validates every response against the
+contract and collects what the scenario itself expects (documented status, error row, the Sid
+found again by details). Scenario ids are stable: they are test ids and report rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sms_contract.conformance.receiver import CallbackReceiver
+from sms_contract.conformance.session import AuthChoice, Call, Form, Session
+from sms_contract.conformance.target import Target
+from sms_contract.conformance.triggers import BODY, SENDER, triggers
+from sms_contract.registry import HttpError, load_registries, test_number
+from sms_contract.schemastore import Mode
+from sms_contract.validate import response_data, validate_callback, validate_response
+from sms_contract.violations import AcceptedVariant, Violation, show
+
+SUFFIXES = {"xml": "", "json": ".json"}
+
+
+class Run:
+    """What one scenario did: its calls, the violations found, the variants accepted."""
+
+    def __init__(self, session: Session, mode: Mode, operation: str) -> None:
+        self.session = session
+        self.target = session.target
+        self.mode = mode
+        self.operation = operation
+        self.calls: list[Call] = []
+        self.violations: list[Violation] = []
+        self.accepted: list[AcceptedVariant] = []
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        form: Form | None = None,
+        auth: AuthChoice = "default",
+        validate: bool = True,
+    ) -> Call:
+        """Make a request; unless told otherwise, check the response against the contract."""
+        call = self.session.request(method, url, form=form, auth=auth)
+        self.calls.append(call)
+        if validate:
+            report = validate_response(
+                method,
+                call.url,
+                call.status,
+                call.headers,
+                call.body,
+                mode=self.mode,
+                request_body=call.request_body,
+            )
+            self.violations.extend(report)
+            self.accepted.extend(report.accepted)
+        return call
+
+    def expect(
+        self, ok: bool, check: str, pointer: str, expected: Any, actual: Any, message: str
+    ) -> bool:
+        """Record a violation unless `ok`; return `ok`."""
+        if not ok:
+            self.violations.append(
+                Violation(check, pointer, show(expected), show(actual), message, self.operation)
+            )
+        return ok
+
+    def data(self, call: Call) -> Any:
+        """The response body in the JSON shape, or None when it does not parse."""
+        return response_data(call.method, call.url, call.status, call.headers, call.body, self.mode)
+
+    def expect_status(self, call: Call, *statuses: int) -> bool:
+        return self.expect(
+            call.status in statuses,
+            "expected_status",
+            "/status",
+            " or ".join(map(str, statuses)),
+            call.status,
+            f"{call.method} {self.operation} must be answered with HTTP "
+            + " or ".join(map(str, statuses)),
+        )
+
+    def message(self, call: Call) -> dict[str, Any]:
+        """The SMSMessage object of a single-message response ({} when absent)."""
+        data = self.data(call)
+        found = data.get("SMSMessage") if isinstance(data, dict) else None
+        return found if isinstance(found, dict) else {}
+
+    def expect_error(self, call: Call, row: HttpError) -> None:
+        """The response is the documented error row: HTTP status, Code and Message."""
+        if not self.expect_status(call, row.status):
+            return
+        data = self.data(call)
+        error = data.get("RestException") if isinstance(data, dict) else None
+        if not self.expect(
+            isinstance(error, dict),
+            "documented_error",
+            "/RestException",
+            "a RestException",
+            show(data, 60),
+            f"error {row.id} is answered with a RestException",
+        ):
+            return
+        assert isinstance(error, dict)
+        self.expect(
+            error.get("Code") == row.code,
+            "documented_error",
+            "/RestException/Code",
+            row.code,
+            error.get("Code"),
+            f"{row.when} must be error code {row.code} ({row.id})",
+        )
+        text = error.get("Message")
+        self.expect(
+            isinstance(text, str) and row.matches(text),
+            "documented_error",
+            "/RestException/Message",
+            row.message,
+            text,
+            f"the documented message of {row.id}",
+        )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One documented behaviour to check on a target."""
+
+    id: str
+    operation: str
+    title: str
+    run: Callable[[Run], None]
+    # at most this many requests (the budget is checked before the scenario starts)
+    cost: int = 1
+    needs: frozenset[str] = field(default_factory=frozenset)
+    kind: str = "behaviour"
+
+    def applies_to(self, target: Target) -> str | None:
+        """None when the scenario can run on `target`, else why not."""
+        if "test_numbers" in self.needs and not target.test_numbers:
+            return "needs a target that honours the simulator's test numbers"
+        if "local_receiver" in self.needs and not target.local_receiver:
+            return "needs a target that can reach a callback receiver on this machine"
+        return None
+
+
+def _send_form(target: Target, to: str | None = None, *extra: tuple[str, str]) -> Form:
+    return (("From", SENDER), ("To", to or target.recipient(0)), ("Body", BODY), *extra)
+
+
+def _send_then_details(suffix: str) -> Callable[[Run], None]:
+    def run(r: Run) -> None:
+        sent = r.call("POST", f"/Sms/send{suffix}", form=_send_form(r.target))
+        if not r.expect_status(sent, 200):
+            return
+        sid = r.message(sent).get("Sid")
+        if not r.expect(
+            isinstance(sid, str) and bool(sid),
+            "sid_returned",
+            "/SMSMessage/Sid",
+            "a Sid",
+            sid,
+            "an accepted message has a Sid",
+        ):
+            return
+        details = r.call("GET", f"/SMS/Messages/{sid}{suffix}")
+        if r.expect_status(details, 200):
+            found = r.message(details).get("Sid")
+            r.expect(
+                found == sid,
+                "sid_found_by_details",
+                "/SMSMessage/Sid",
+                sid,
+                found,
+                "details of the Sid that send returned must be that message",
+            )
+
+    return run
+
+
+def _bulk(suffix: str, dynamic: bool, partial: bool) -> Callable[[Run], None]:
+    def run(r: Run) -> None:
+        numbers = [r.target.recipient(i) for i in range(3)]
+        if partial:
+            numbers[1] = "not-a-number"
+        if dynamic:
+            form: Form = (
+                ("From", SENDER),
+                *(
+                    pair
+                    for i, n in enumerate(numbers)
+                    for pair in ((f"Messages[{i}][To]", n), (f"Messages[{i}][Body]", f"{BODY} {i}"))
+                ),
+            )
+            path = f"/Sms/bulksend{suffix}"
+        else:
+            form = (("From", SENDER), ("Body", BODY), *(("To[]", n) for n in numbers))
+            path = f"/Sms/send{suffix}"
+        response = r.call("POST", path, form=form)
+        r.expect_status(response, 207 if partial else 200)
+
+    return run
+
+
+def _error(error_id: str, suffix: str) -> Callable[[Run], None]:
+    def run(r: Run) -> None:
+        trigger = triggers(r.target)[error_id]
+        row = load_registries().http_error(error_id)
+        url = trigger.url(r.target, suffix)
+        for _ in range(trigger.repeat):
+            call = r.call(
+                trigger.method,
+                url,
+                form=trigger.form,
+                auth=trigger.auth,
+                validate=trigger.in_contract and trigger.repeat == 1,
+            )
+            if call.status == row.status:
+                break
+        if trigger.repeat > 1 and trigger.in_contract:
+            report = validate_response(
+                call.method, call.url, call.status, call.headers, call.body, mode=r.mode
+            )
+            r.violations.extend(report)
+        r.expect_error(call, row)
+
+    return run
+
+
+def _final(r: Run, sid: str, suffix: str, timeout: float) -> dict[str, Any]:
+    """Poll details until the message is final (or `timeout` passes); its last SMSMessage."""
+    finals = {s.status for s in load_registries().statuses(tolerant=True) if s.final}
+    deadline = time.monotonic() + timeout
+    while True:
+        details = r.call("GET", f"/SMS/Messages/{sid}{suffix}")
+        message = r.message(details)
+        if message.get("Status") in finals or time.monotonic() >= deadline:
+            return message
+        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+
+
+LIFECYCLE_TIMEOUT = 20.0
+
+
+def _lifecycle(code: int | None) -> Callable[[Run], None]:
+    def run(r: Run) -> None:
+        to = test_number(code) if code is not None else r.target.recipient(0)
+        sent = r.call("POST", "/Sms/send.json", form=_send_form(r.target, to))
+        sid = r.message(sent).get("Sid")
+        if not (r.expect_status(sent, 200) and isinstance(sid, str)):
+            return
+        message = _final(r, sid, ".json", LIFECYCLE_TIMEOUT)
+        finals = {s.status for s in load_registries().statuses(tolerant=True) if s.final}
+        if not r.expect(
+            message.get("Status") in finals,
+            "reaches_final_state",
+            "/SMSMessage/Status",
+            "a final Status",
+            message.get("Status"),
+            f"the message must be final within {LIFECYCLE_TIMEOUT:.0f} s",
+        ):
+            return
+        if code is not None:
+            r.expect(
+                message.get("DetailedStatusCode") == code,
+                "test_number_outcome",
+                "/SMSMessage/DetailedStatusCode",
+                code,
+                message.get("DetailedStatusCode"),
+                f"a message to test number {to} ends in DetailedStatusCode {code}",
+            )
+
+    return run
+
+
+def _status_callback(code: int | None) -> Callable[[Run], None]:
+    def run(r: Run) -> None:
+        to = test_number(code) if code is not None else r.target.recipient(0)
+        with CallbackReceiver() as receiver:
+            sent = r.call(
+                "POST",
+                "/Sms/send.json",
+                form=_send_form(
+                    r.target,
+                    to,
+                    ("StatusCallback", receiver.url),
+                    ("CustomField", "sms-contract"),
+                ),
+            )
+            sid = r.message(sent).get("Sid")
+            if not (r.expect_status(sent, 200) and isinstance(sid, str)):
+                return
+            deliveries = receiver.wait(1, LIFECYCLE_TIMEOUT)
+        if not r.expect(
+            len(deliveries) >= 1,
+            "callback_delivered",
+            "",
+            "one StatusCallback POST",
+            f"{len(deliveries)} deliveries",
+            f"a StatusCallback must arrive within {LIFECYCLE_TIMEOUT:.0f} s of the final state",
+        ):
+            return
+        delivery = deliveries[0]
+        report = validate_callback("exotel", delivery.body, delivery.content_type, r.mode)
+        r.violations.extend(report)
+        r.accepted.extend(report.accepted)
+        fields = delivery.form()
+        r.expect(
+            fields.get("SmsSid") == sid,
+            "callback_matches_message",
+            "/SmsSid",
+            sid,
+            fields.get("SmsSid"),
+            "the callback names the message that was sent",
+        )
+        if code is not None:
+            r.expect(
+                fields.get("DetailedStatusCode") == str(code),
+                "callback_matches_message",
+                "/DetailedStatusCode",
+                code,
+                fields.get("DetailedStatusCode"),
+                "the callback carries the final DetailedStatusCode",
+            )
+
+    return run
+
+
+SEND = "POST /v1/Accounts/{AccountSid}/Sms/send"
+BULKSEND = "POST /v1/Accounts/{AccountSid}/Sms/bulksend"
+DETAILS = "GET /v1/Accounts/{AccountSid}/SMS/Messages/{SmsSid}"
+
+
+def _operation_of(method: str, path: str) -> str:
+    if "bulksend" in path:
+        return BULKSEND
+    if "/Messages/" in path:
+        return DETAILS
+    return SEND if method == "POST" else f"{method} {path}"
+
+
+def all_scenarios() -> list[Scenario]:
+    """Every scenario, cheap behaviours first and the rate-limit probes last."""
+    registries = load_registries()
+    out: list[Scenario] = []
+    for fmt, suffix in SUFFIXES.items():
+        out.append(
+            Scenario(
+                f"send[{fmt}]",
+                SEND + suffix,
+                "send, then find it by details",
+                _send_then_details(suffix),
+                cost=2,
+            )
+        )
+        for dynamic, name, op in ((False, "static-bulk", SEND), (True, "dynamic-bulk", BULKSEND)):
+            out.append(
+                Scenario(
+                    f"{name}[{fmt}]",
+                    op + suffix,
+                    f"{name}: one item per recipient",
+                    _bulk(suffix, dynamic, partial=False),
+                )
+            )
+            out.append(
+                Scenario(
+                    f"{name}-partial-207[{fmt}]",
+                    op + suffix,
+                    f"{name} with one invalid number: 207 partial success",
+                    _bulk(suffix, dynamic, partial=True),
+                )
+            )
+    sample = triggers(Target("http://x", "x"))
+    for row in registries.http_errors:
+        if row.trigger != "request":
+            continue
+        trigger = sample[row.id]
+        for fmt, suffix in SUFFIXES.items():
+            path = trigger.path.format(sid="{AccountSid}")
+            out.append(
+                Scenario(
+                    f"error-{row.id}[{fmt}]",
+                    _operation_of(trigger.method, path) + suffix,
+                    f"HTTP {row.status} {row.code or ''} {row.when}".replace("  ", " "),
+                    _error(row.id, suffix),
+                    cost=trigger.repeat,
+                    kind="rate-limit" if trigger.repeat > 1 else "error",
+                )
+            )
+    polls = int(LIFECYCLE_TIMEOUT) + 2
+    out.append(
+        Scenario(
+            "lifecycle",
+            DETAILS + ".json",
+            "a message reaches a final state",
+            _lifecycle(None),
+            cost=polls + 1,
+            kind="lifecycle",
+        )
+    )
+    for dsc in registries.dscs():
+        if dsc.final:
+            out.append(
+                Scenario(
+                    f"lifecycle-{dsc.code}",
+                    DETAILS + ".json",
+                    f"test number {test_number(dsc.code)} ends in {dsc.code} {dsc.name}",
+                    _lifecycle(dsc.code),
+                    cost=polls + 1,
+                    needs=frozenset({"test_numbers"}),
+                    kind="lifecycle",
+                )
+            )
+    out.append(
+        Scenario(
+            "status-callback",
+            "webhook exotelStatusCallback",
+            "StatusCallback: a form POST with the documented fields",
+            _status_callback(None),
+            cost=1,
+            needs=frozenset({"local_receiver"}),
+            kind="callback",
+        )
+    )
+    failure = registries.failure_dscs()[0]
+    out.append(
+        Scenario(
+            f"status-callback-{failure.code}",
+            "webhook exotelStatusCallback",
+            f"StatusCallback of a failed message ({failure.code} {failure.name})",
+            _status_callback(failure.code),
+            cost=1,
+            needs=frozenset({"local_receiver", "test_numbers"}),
+            kind="callback",
+        )
+    )
+    order = {"behaviour": 0, "error": 1, "lifecycle": 2, "callback": 3, "rate-limit": 4}
+    return sorted(out, key=lambda s: order[s.kind])
+
+
+def select(scenarios: list[Scenario], patterns: list[str]) -> Iterator[Scenario]:
+    """Scenarios whose id contains any of `patterns` (all when there are none)."""
+    for scenario in scenarios:
+        if not patterns or any(p in scenario.id for p in patterns):
+            yield scenario

@@ -1,0 +1,114 @@
+"""HTTP to the target, bounded: a request budget, a pace, and recipients from an allowlist."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+
+from sms_contract.conformance.target import Target, may_send_to
+from sms_contract.forms import form_text
+from sms_contract.scrubbing import redact_url
+
+Form = tuple[tuple[str, str], ...]
+# "default": the target's credentials; "none": no Authorization header; or explicit KEY, TOKEN
+AuthChoice = Literal["default", "none"] | tuple[str, str]
+
+_RECIPIENT_FIELD = re.compile(r"^(To(\[\d*\])?|Messages\[\d+\]\[To\])$")
+
+
+class BudgetExhausted(Exception):
+    """The run reached --max-requests."""
+
+
+class UnsafeRecipient(Exception):
+    """A request would send to a number outside the allowlist."""
+
+
+class TargetUnreachable(Exception):
+    """The target cannot be reached (refused, DNS, TLS, timeout)."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the suite made and the answer it got."""
+
+    method: str
+    url: str
+    request_body: str | None
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+def unsafe_recipients(form: Form, allowed: tuple[str, ...]) -> list[str]:
+    """Phone-like recipients in `form` that are not in `allowed`."""
+    return [
+        value
+        for name, value in form
+        if _RECIPIENT_FIELD.match(name) and not may_send_to(value, allowed)
+    ]
+
+
+class Session:
+    """Requests to one target, counted against a budget and paced to a rate."""
+
+    def __init__(
+        self,
+        target: Target,
+        client: httpx.Client,
+        *,
+        max_requests: int | None = None,
+        rate: float | None = None,
+    ) -> None:
+        self.target = target
+        self.client = client
+        self.max_requests = max_requests
+        self.interval = 1.0 / rate if rate else 0.0
+        self.used = 0
+        self._last = 0.0
+
+    @property
+    def remaining(self) -> int | None:
+        return None if self.max_requests is None else self.max_requests - self.used
+
+    def request(
+        self, method: str, url: str, *, form: Form | None = None, auth: AuthChoice = "default"
+    ) -> Call:
+        """Make one request; `url` is absolute or relative to the account's API root."""
+        if not url.startswith(("http://", "https://")):
+            url = self.target.api + url
+        if form is not None:
+            unsafe = unsafe_recipients(form, self.target.recipients)
+            if unsafe:
+                raise UnsafeRecipient(
+                    f"refusing to send to {', '.join(unsafe)}: not in the recipient allowlist"
+                )
+        if self.remaining is not None and self.remaining <= 0:
+            raise BudgetExhausted(f"request budget of {self.max_requests} used up")
+        wait = self._last + self.interval - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        body = form_text(form) if form is not None else None
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        credentials: httpx.Auth | None
+        if auth == "default":
+            credentials = httpx.BasicAuth(*self.target.auth) if self.target.auth else None
+        elif auth == "none":
+            credentials = None
+        else:
+            credentials = httpx.BasicAuth(*auth)
+        self.used += 1
+        self._last = time.monotonic()
+        try:
+            response = self.client.request(
+                method, url, content=body, headers=headers, auth=credentials
+            )
+        except httpx.TimeoutException as exc:
+            raise TargetUnreachable(f"{method} {redact_url(url)}: timed out ({exc})") from None
+        except httpx.TransportError as exc:
+            raise TargetUnreachable(f"{method} {redact_url(url)}: {exc}") from None
+        return Call(method, url, body, response.status_code, response.headers, response.content)

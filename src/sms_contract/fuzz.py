@@ -1,0 +1,196 @@
+"""A bounded schemathesis fuzz pass over openapi.yaml against a live target.
+
+Each operation gets `examples` generated cases (valid ones, then invalid ones the target must
+reject), sent with schemathesis and checked with its response checks plus the project's
+semantic checks (registered by `sms_contract.schemathesis_hooks`).
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import hypothesis
+import requests
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS
+from schemathesis.core.parameters import ParameterLocation
+
+from sms_contract import schemathesis_hooks
+from sms_contract.conformance.session import BudgetExhausted
+from sms_contract.conformance.target import Target
+from sms_contract.resources import openapi_path
+from sms_contract.scrubbing import scrub
+
+RESPONSE_CHECKS = (
+    "not_a_server_error",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_schema_conformance",
+    "negative_data_rejection",
+)
+FUZZ_CHECKS = RESPONSE_CHECKS + schemathesis_hooks.SEMANTIC_CHECKS
+
+
+@dataclass(frozen=True)
+class FuzzFailure:
+    """One distinct failure schemathesis found, with a credential-free reproduction."""
+
+    operation: str
+    check: str
+    message: str
+    reproduce: str
+
+
+@dataclass
+class FuzzResult:
+    """What fuzzing one operation in one generation mode found."""
+
+    operation: str
+    mode: str
+    cases: int = 0
+    failures: list[FuzzFailure] = field(default_factory=list)
+    seconds: float = 0.0
+    reason: str = ""
+
+    @property
+    def status(self) -> str:
+        if self.reason:
+            return "not run"
+        return "failed" if self.failures else "passed"
+
+
+def load_schema(target: Target) -> Any:
+    """openapi.yaml configured for `target`: base URL, basic auth, its account SID."""
+    schema = schemathesis.openapi.from_path(openapi_path())
+    schema.config.update(
+        base_url=target.base,
+        basic_auth=target.auth,
+        parameters={"path.AccountSid": target.account_sid},
+    )
+    return schema
+
+
+def basic_authorization(key: str, token: str) -> str:
+    """The HTTP Basic Authorization header value for KEY:TOKEN."""
+    return "Basic " + base64.b64encode(f"{key}:{token}".encode()).decode("ascii")
+
+
+def operations(schema: Any) -> Iterator[Any]:
+    for result in schema.get_all_operations():
+        yield result.ok()
+
+
+def _failures(error: BaseException) -> list[BaseException]:
+    return list(error.exceptions) if isinstance(error, BaseExceptionGroup) else [error]
+
+
+class _Budget:
+    def __init__(self, max_requests: int | None) -> None:
+        self.max_requests = max_requests
+        self.used = 0
+
+    def take(self) -> None:
+        if self.max_requests is not None and self.used >= self.max_requests:
+            raise BudgetExhausted(f"request budget of {self.max_requests} used up")
+        self.used += 1
+
+
+def _case_test(
+    target: Target,
+    result: FuzzResult,
+    budget: _Budget,
+    http: requests.Session,
+    checks: list[Any],
+    timeout: float,
+) -> Callable[[Any], None]:
+    """The hypothesis test body for one operation: call, validate, keep distinct failures."""
+    seen: set[tuple[str, str]] = set()
+
+    def test(case: Any) -> None:
+        budget.take()
+        result.cases += 1
+        # the account is fixed, as a client's is; schemathesis re-checks whether a negative
+        # case is still invalid after this
+        case.path_parameters = {**(case.path_parameters or {}), "AccountSid": target.account_sid}
+        meta = case.meta
+        header_info = meta.components.get(ParameterLocation.HEADER) if meta else None
+        if not (header_info is not None and header_info.mode.is_negative):
+            # the target's credentials, unless broken credentials are what this case tests
+            headers = dict(case.headers or {})
+            headers.pop("Authorization", None)
+            if target.auth:
+                headers["Authorization"] = basic_authorization(*target.auth)
+            case.headers = headers
+        response = case.call(session=http, timeout=timeout)
+        try:
+            case.validate_response(response, checks=checks)
+        except (AssertionError, BaseExceptionGroup) as error:
+            for failure in _failures(error):
+                check = str(getattr(failure, "title", type(failure).__name__))
+                key = (check, str(failure).splitlines()[0][:200] if str(failure) else "")
+                if key in seen:
+                    continue
+                seen.add(key)
+                result.failures.append(
+                    FuzzFailure(
+                        result.operation,
+                        check,
+                        scrub(str(failure), target.secrets)[:2000],
+                        scrub(case.as_curl_command(), target.secrets),
+                    )
+                )
+
+    return test
+
+
+def fuzz(
+    target: Target,
+    *,
+    examples: int = 20,
+    max_requests: int | None = None,
+    seed: int = 0,
+    timeout: float = 30.0,
+    on_result: Callable[[FuzzResult], None] | None = None,
+) -> list[FuzzResult]:
+    """Fuzz every operation of the contract against `target`; one result per operation/mode.
+
+    Deterministic for a given `seed`. Stops sending once `max_requests` were made.
+    """
+    schema = load_schema(target)
+    checks = [CHECKS.get_one(name) for name in FUZZ_CHECKS]
+    budget = _Budget(max_requests)
+    results: list[FuzzResult] = []
+    settings = hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    with requests.Session() as http:
+        for operation in operations(schema):
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                result = FuzzResult(operation.label, str(mode))
+                started = time.perf_counter()
+                test = _case_test(target, result, budget, http, checks, timeout)
+                given = hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+                try:
+                    hypothesis.seed(seed)(settings(given(test)))()
+                except BudgetExhausted as exc:
+                    if not result.cases:
+                        result.reason = str(exc)
+                except hypothesis.errors.Unsatisfiable:
+                    pass
+                result.seconds = time.perf_counter() - started
+                results.append(result)
+                if on_result:
+                    on_result(result)
+    return results
