@@ -84,15 +84,6 @@ def serve(
         raise
 
 
-def _parse_auth(value: str | None) -> tuple[str, str] | None:
-    if not value:
-        return None
-    key, sep, token = value.partition(":")
-    if not sep or not key or not token:
-        raise click.BadParameter("expected KEY:TOKEN", param_hint="--auth / SMS_CONTRACT_AUTH")
-    return key, token
-
-
 def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options that say which target to check and how carefully."""
     options = [
@@ -181,41 +172,22 @@ def _target(
     account_sid: str,
     allow_remote: bool,
     recipients: tuple[str, ...],
+    embedded: SimulatorConfig | None = None,
 ) -> Iterator[Any]:
-    from sms_contract.conformance import Target, default_recipients, is_local
-    from sms_contract.simulator.server import running
+    """The target to run against: the named one, or an embedded simulator for the run."""
+    from sms_contract import targets
 
-    chosen = tuple(recipients) or default_recipients()
     if target_url is None:
-        with running(config=SimulatorConfig(db=":memory:")) as url:
-            yield Target(
-                url,
-                DEFAULT_ACCOUNT_SID,
-                (DEFAULT_API_KEY, DEFAULT_API_TOKEN),
-                chosen,
-                test_numbers=True,
-                local_receiver=True,
-            )
+        with targets.embedded(embedded, recipients) as target:
+            yield target
         return
-    if not target_url.startswith(("http://", "https://")):
-        fail(f"--target-url must start with http:// or https://, got {target_url!r}")
-    local = is_local(target_url)
-    if not local and not allow_remote:
-        fail(
-            f"{target_url} is not on this machine; a run sends real requests, so pass "
-            "--allow-remote to confirm (with --max-requests and --recipient as needed)"
+    try:
+        target = targets.remote_target(
+            target_url, auth, account_sid, allow_remote=allow_remote, recipients=recipients
         )
-    credentials = _parse_auth(auth)
-    if credentials is None and not local:
-        fail("a remote target needs credentials: --auth KEY:TOKEN or SMS_CONTRACT_AUTH")
-    yield Target(
-        target_url,
-        account_sid,
-        credentials or (DEFAULT_API_KEY, DEFAULT_API_TOKEN),
-        chosen,
-        test_numbers=local,
-        local_receiver=local,
-    )
+    except targets.TargetConfigError as exc:
+        fail(str(exc))
+    yield target
 
 
 def _write_outputs(
@@ -309,6 +281,7 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
 
 
 FUZZ_ACCOUNT = "simfuzz"
+EMBEDDED_BASE = "http://127.0.0.1:8765"
 
 
 def _fuzz_target(target: Any, embedded: bool) -> Any:
@@ -318,12 +291,9 @@ def _fuzz_target(target: Any, embedded: bool) -> Any:
         return target
     import dataclasses
 
-    import httpx
+    from sms_contract.simulator.server import add_account
 
-    httpx.post(
-        f"{target.base}/_control/accounts", json={"account": FUZZ_ACCOUNT}
-    ).raise_for_status()
-    return dataclasses.replace(target, account_sid=FUZZ_ACCOUNT)
+    return dataclasses.replace(target, account_sid=add_account(target.base, FUZZ_ACCOUNT))
 
 
 def _budget(max_requests: int | None, rate: float | None, local: bool) -> tuple[Any, Any]:
@@ -437,6 +407,157 @@ def check(
         run.seconds = time.perf_counter() - started
     _write_outputs(run, junit_xml, report, as_json)
     sys.exit(run.exit_code)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(["strict", "tolerant"]),
+    default="strict",
+    show_default=True,
+    help="strict: the documented reading; tolerant: also known provider variants",
+)
+@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
+def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
+    """Validate vcrpy cassettes (files or folders) against the contract.
+
+    One line per violation: file#interaction, operation, check, field. Exit 0 when every
+    interaction conforms, 1 on violations, 2 when a path is not a cassette.
+
+    \b
+    Examples:
+      sms-contract validate cassettes/
+      sms-contract validate tests/cassettes/test_billing.yaml --mode tolerant
+    """
+    import json
+
+    from sms_contract.cassettes import CassetteError, cassette_files, validate_cassette
+
+    try:
+        files = cassette_files(paths)
+        results = [(path, *validate_cassette(path, mode)) for path in files]  # type: ignore[arg-type]
+    except CassetteError as exc:
+        fail(str(exc))
+    findings = [f for _, _, found in results for f in found]
+    total = sum(count for _, count, _ in results)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "files": len(files),
+                    "interactions": total,
+                    "violations": [
+                        {"file": str(f.path), "interaction": f.index, "operation": f.operation}
+                        | f.violation.to_dict()
+                        for f in findings
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        verdict = "FAILED" if findings else "CONFORMS"
+        click.echo(
+            f"{verdict}: {len(files)} cassettes, {total} interactions, "
+            f"{len(findings)} violations ({mode})"
+        )
+    sys.exit(EXIT_VIOLATIONS if findings else EXIT_OK)
+
+
+@main.command()
+@target_options
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="folder for the cassettes (one per scenario)",
+)
+@click.option(
+    "--record-mode",
+    type=click.Choice(["once", "new_episodes", "all"]),
+    default="all",
+    show_default=True,
+    help="vcrpy record mode",
+)
+@click.option("--select", "-k", "patterns", multiple=True, metavar="TEXT")
+def record(
+    target_url: str | None,
+    auth: str | None,
+    account_sid: str,
+    mode: str,
+    allow_remote: bool,
+    recipients: tuple[str, ...],
+    max_requests: int | None,
+    rate: float | None,
+    timeout: float,
+    out: Path,
+    record_mode: str,
+    patterns: tuple[str, ...],
+) -> None:
+    """Record every conformance scenario as a scrubbed vcrpy cassette.
+
+    Without --target-url it records from the embedded simulator (with its rate limits lowered
+    so the rate-limit cassettes stay small): that is how cassettes/simulator/ is made.
+
+    \b
+    Examples:
+      sms-contract record --out cassettes/simulator
+      SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract record --target-url https://staging.example \\
+          --account-sid ACME --allow-remote --out cassettes/staging
+    """
+    import httpx
+
+    from sms_contract.conformance import all_scenarios, is_local, select
+    from sms_contract.conformance.preflight import TargetProblem, preflight
+    from sms_contract.conformance.session import TargetUnreachable
+    from sms_contract.recording import record as record_scenarios
+
+    embedded = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
+    with _target(target_url, auth, account_sid, allow_remote, recipients, embedded) as target:
+        budget, pace = _budget(max_requests, rate, is_local(target.url))
+        scenarios = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
+        if not scenarios:
+            fail(f"no recordable scenario id contains {' or '.join(patterns)}")
+
+        def reset() -> None:
+            httpx.post(f"{target.base}/_control/reset", json={}).raise_for_status()
+
+        written = failed = 0
+        try:
+            preflight(target, timeout)
+            with _progress(len(scenarios), False) as tick:
+                for outcome, path in record_scenarios(
+                    target,
+                    out,
+                    scenarios,
+                    mode=mode,  # type: ignore[arg-type]
+                    record_mode=record_mode,
+                    max_requests=budget,
+                    rate=pace,
+                    timeout=timeout,
+                    between=reset if target_url is None else None,
+                    # as if recorded from `sms-contract serve` on its default port
+                    recorded_base=EMBEDDED_BASE if target_url is None else None,
+                ):
+                    tick(outcome.id)
+                    written += path is not None
+                    if outcome.status == "failed":
+                        failed += 1
+                        click.echo(f"{outcome.id}: recorded, but the target broke the contract:")
+                        for violation in outcome.violations:
+                            click.echo(f"  {violation}")
+        except (TargetUnreachable, TargetProblem) as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write to {out}: {exc.strerror or exc}")
+        except KeyboardInterrupt:
+            click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+    click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
 def _redact(url: str) -> str:

@@ -24,6 +24,7 @@ from schemathesis.core.parameters import ParameterLocation
 from sms_contract import schemathesis_hooks
 from sms_contract.conformance.session import BudgetExhausted
 from sms_contract.conformance.target import Target
+from sms_contract.contract import load_contract
 from sms_contract.resources import openapi_path
 from sms_contract.scrubbing import scrub
 
@@ -82,8 +83,34 @@ def basic_authorization(key: str, token: str) -> str:
 
 
 def operations(schema: Any) -> Iterator[Any]:
+    """The schemathesis APIOperations of a loaded schema."""
     for result in schema.get_all_operations():
         yield result.ok()
+
+
+def operation_labels() -> list[str]:
+    """`METHOD /path` of every operation of openapi.yaml, in document order."""
+    return [operation.label for operation in load_contract().operations]
+
+
+def prepare_case(case: Any, target: Target) -> None:
+    """Point a generated case at `target`: its account SID and, unless broken credentials are
+    what the case tests, its credentials. schemathesis re-checks afterwards whether a negative
+    case is still invalid."""
+    case.path_parameters = {**(case.path_parameters or {}), "AccountSid": target.account_sid}
+    meta = case.meta
+    header_info = meta.components.get(ParameterLocation.HEADER) if meta else None
+    if not (header_info is not None and header_info.mode.is_negative):
+        headers = dict(case.headers or {})
+        headers.pop("Authorization", None)
+        if target.auth:
+            headers["Authorization"] = basic_authorization(*target.auth)
+        case.headers = headers
+
+
+def fuzz_checks() -> list[Any]:
+    """The schemathesis check functions the fuzz pass runs (theirs and the semantic ones)."""
+    return [CHECKS.get_one(name) for name in FUZZ_CHECKS]
 
 
 def _failures(error: BaseException) -> list[BaseException]:
@@ -115,19 +142,8 @@ def _case_test(
     def test(case: Any) -> None:
         budget.take()
         result.cases += 1
-        # the account is fixed, as a client's is; schemathesis re-checks whether a negative
-        # case is still invalid after this
-        case.path_parameters = {**(case.path_parameters or {}), "AccountSid": target.account_sid}
-        meta = case.meta
-        header_info = meta.components.get(ParameterLocation.HEADER) if meta else None
-        if not (header_info is not None and header_info.mode.is_negative):
-            # the target's credentials, unless broken credentials are what this case tests
-            headers = dict(case.headers or {})
-            headers.pop("Authorization", None)
-            if target.auth:
-                headers["Authorization"] = basic_authorization(*target.auth)
-            case.headers = headers
-        response = case.call(session=http, timeout=timeout)
+        prepare_case(case, target)
+        response = case.call(base_url=target.base, session=http, timeout=timeout)
         try:
             case.validate_response(response, checks=checks)
         except (AssertionError, BaseExceptionGroup) as error:
@@ -156,14 +172,17 @@ def fuzz(
     max_requests: int | None = None,
     seed: int = 0,
     timeout: float = 30.0,
+    operation: str | None = None,
+    modes: tuple[str, ...] = ("positive", "negative"),
     on_result: Callable[[FuzzResult], None] | None = None,
 ) -> list[FuzzResult]:
-    """Fuzz every operation of the contract against `target`; one result per operation/mode.
+    """Fuzz the operations of the contract (or the one labelled `operation`) against `target`.
 
-    Deterministic for a given `seed`. Stops sending once `max_requests` were made.
+    One result per operation and generation mode. Deterministic for a given `seed`; stops
+    sending once `max_requests` were made.
     """
     schema = load_schema(target)
-    checks = [CHECKS.get_one(name) for name in FUZZ_CHECKS]
+    checks = fuzz_checks()
     budget = _Budget(max_requests)
     results: list[FuzzResult] = []
     settings = hypothesis.settings(
@@ -176,12 +195,14 @@ def fuzz(
         print_blob=False,
     )
     with requests.Session() as http:
-        for operation in operations(schema):
-            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-                result = FuzzResult(operation.label, str(mode))
+        for api_operation in operations(schema):
+            if operation is not None and api_operation.label != operation:
+                continue
+            for mode in (GenerationMode(m) for m in modes):
+                result = FuzzResult(api_operation.label, str(mode))
                 started = time.perf_counter()
                 test = _case_test(target, result, budget, http, checks, timeout)
-                given = hypothesis.given(case=operation.as_strategy(generation_mode=mode))
+                given = hypothesis.given(case=api_operation.as_strategy(generation_mode=mode))
                 try:
                     hypothesis.seed(seed)(settings(given(test)))()
                 except BudgetExhausted as exc:

@@ -1,9 +1,17 @@
-"""The sms-contract pytest plugin: options -> config -> fixtures; the work is in the library."""
+"""The sms-contract pytest plugin: options -> a target and cassettes -> fixtures.
+
+The suites themselves (`tests/contract/` in this repository) are thin: they parametrize over
+the library's scenarios, cassettes and operations. Users get the fixtures in their own tests:
+`sms_contract`, `assert_conforms`, `sms_target`, `sms_session`, `sms_vcr_config`.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,36 +20,115 @@ from sms_contract.contract import Contract, load_contract
 from sms_contract.validate import validate_response
 from sms_contract.violations import Report
 
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("sms-contract")
-    group.addoption("--target-url", default=None, help="base URL of the SMS API under test")
+    group = parser.getgroup("sms-contract", "SMS contract suites (sms-contract)")
+    group.addoption(
+        "--target-url",
+        default=None,
+        help="base URL of the SMS API under test (default: the embedded simulator)",
+    )
     group.addoption(
         "--target-auth",
         default=None,
         help="KEY:TOKEN for the target (or env SMS_CONTRACT_AUTH; never printed)",
     )
+    group.addoption("--account-sid", default=None, help="account SID of the target")
     group.addoption(
         "--contract-mode",
-        default="strict",
+        default=None,
         choices=("strict", "tolerant"),
         help="strict: the documented reading; tolerant: also the known variants",
     )
+    group.addoption(
+        "--record-mode",
+        default=None,
+        choices=RECORD_MODES,
+        help="record the live scenarios as cassettes (vcrpy semantics; default none)",
+    )
+    group.addoption(
+        "--cassette-dir",
+        action="append",
+        default=[],
+        help="another folder of cassettes to validate (repeatable)",
+    )
+    group.addoption("--fuzz-examples", type=int, default=None, help="fuzz cases per operation")
+    group.addoption("--max-requests", type=int, default=None, help="request budget of the run")
+    group.addoption(
+        "--allow-remote", action="store_true", help="allow a target that is not on this machine"
+    )
+    group.addoption(
+        "--recipient",
+        action="append",
+        default=[],
+        help="a number live runs may send to (repeatable; default: the simulator's test numbers)",
+    )
     parser.addini("sms_contract_mode", "default --contract-mode", default="strict")
+    parser.addini("sms_contract_cassette_dirs", "cassette folders to validate", type="paths")
+    parser.addini("sms_contract_fuzz_examples", "default --fuzz-examples", default="25")
+    parser.addini(
+        "sms_contract_record_dir", "where --record-mode writes cassettes", default="cassettes"
+    )
 
 
-def _mode(config: pytest.Config) -> str:
-    option = config.getoption("--contract-mode")
-    return str(option if option != "strict" else config.getini("sms_contract_mode") or option)
+def _option(config: pytest.Config, name: str, ini: str | None = None) -> Any:
+    value = config.getoption(name)
+    if value is None and ini:
+        value = config.getini(ini)
+    return value
+
+
+def contract_mode(config: pytest.Config) -> str:
+    return str(_option(config, "--contract-mode", "sms_contract_mode") or "strict")
+
+
+def fuzz_examples(config: pytest.Config) -> int:
+    return int(_option(config, "--fuzz-examples", "sms_contract_fuzz_examples") or 25)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sms_live: runs against the live target (network)")
+    for name in ("--fuzz-examples", "--max-requests"):
+        value = config.getoption(name)
+        if value is not None and value < 0:
+            raise pytest.UsageError(f"{name} must be 0 or more, got {value}")
 
 
 def target_auth(config: pytest.Config) -> tuple[str, str] | None:
     """KEY:TOKEN from --target-auth or SMS_CONTRACT_AUTH, split once."""
-    raw = config.getoption("--target-auth") or os.environ.get("SMS_CONTRACT_AUTH")
-    if not raw:
-        return None
-    key, _, token = str(raw).partition(":")
-    return key, token
+    from sms_contract.targets import TargetConfigError, parse_auth
+
+    try:
+        return parse_auth(config.getoption("--target-auth") or os.environ.get("SMS_CONTRACT_AUTH"))
+    except TargetConfigError as exc:
+        raise pytest.UsageError(f"--target-auth: {exc}") from None
+
+
+def cassette_paths(config: pytest.Config) -> list[Path]:
+    """The project's cassettes/ plus every --cassette-dir and ini folder, files sorted."""
+    from sms_contract.cassettes import CassetteError, cassette_files
+
+    folders: list[Path] = []
+    root_cassettes = Path(str(config.rootpath)) / "cassettes"
+    if root_cassettes.is_dir():
+        folders.append(root_cassettes)
+    folders.extend(Path(p) for p in config.getini("sms_contract_cassette_dirs") or [])
+    folders.extend(Path(p) for p in config.getoption("--cassette-dir"))
+    try:
+        return cassette_files(folders) if folders else []
+    except CassetteError as exc:
+        raise pytest.UsageError(f"--cassette-dir: {exc}") from None
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that asks for `sms_cassette` runs once per cassette file."""
+    if "sms_cassette" in metafunc.fixturenames:
+        paths = cassette_paths(metafunc.config)
+        root = Path(str(metafunc.config.rootpath))
+        ids = [str(p.relative_to(root)) if p.is_relative_to(root) else str(p) for p in paths]
+        metafunc.parametrize("sms_cassette", paths, ids=ids)
 
 
 @pytest.fixture(scope="session")
@@ -50,10 +137,120 @@ def sms_contract() -> Contract:
     return load_contract()
 
 
+@pytest.fixture(scope="session")
+def sms_target(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The target of the live suites: --target-url, or an embedded simulator for the session
+    (one per xdist worker)."""
+    from sms_contract import targets
+    from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID
+
+    config = request.config
+    url = config.getoption("--target-url")
+    recipients = tuple(config.getoption("--recipient"))
+    if url is None:
+        with targets.embedded(recipients=recipients) as target:
+            yield target
+        return
+    auth = target_auth(config)
+    try:
+        yield targets.remote_target(
+            url,
+            ":".join(auth) if auth else None,
+            config.getoption("--account-sid") or DEFAULT_ACCOUNT_SID,
+            allow_remote=config.getoption("--allow-remote"),
+            recipients=recipients,
+        )
+    except targets.TargetConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+class _Budget:
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.used = 0
+
+
+@pytest.fixture(scope="session")
+def _sms_budget(request: pytest.FixtureRequest) -> _Budget:
+    return _Budget(request.config.getoption("--max-requests"))
+
+
+@pytest.fixture
+def sms_session(sms_target: Any, _sms_budget: _Budget) -> Iterator[Any]:
+    """A bounded HTTP session to the target; the run's --max-requests is shared by all tests."""
+    import httpx
+
+    from sms_contract.conformance.session import Session
+
+    with httpx.Client(timeout=30.0) as client:
+        left = None if _sms_budget.limit is None else _sms_budget.limit - _sms_budget.used
+        session = Session(sms_target, client, max_requests=left)
+        try:
+            yield session
+        finally:
+            _sms_budget.used += session.used
+
+
+@pytest.fixture
+def sms_vcr_config(sms_target: Any) -> dict[str, Any]:
+    """vcrpy settings that never record a credential: use as `vcr_config` in pytest-recording.
+
+    `def vcr_config(sms_vcr_config): return sms_vcr_config`
+    """
+    from sms_contract.cassettes import scrubber
+
+    before_request, before_response = scrubber(sms_target.secrets)
+    return {
+        "before_record_request": before_request,
+        "before_record_response": before_response,
+        "decode_compressed_response": True,
+    }
+
+
+@pytest.fixture
+def sms_record(request: pytest.FixtureRequest, sms_target: Any) -> Callable[[str], Any]:
+    """`with sms_record(name):` records the block's HTTP traffic as a scrubbed cassette when
+    --record-mode is set (and does nothing otherwise)."""
+    mode = request.config.getoption("--record-mode") or "none"
+
+    def use(name: str) -> Any:
+        if mode == "none":
+            return contextlib.nullcontext()
+        import vcr
+
+        from sms_contract.cassettes import scrubber
+        from sms_contract.recording import cassette_name
+
+        before_request, before_response = scrubber(sms_target.secrets)
+        folder = Path(str(request.config.rootpath)) / request.config.getini(
+            "sms_contract_record_dir"
+        )
+        return vcr.VCR(
+            record_mode=mode,
+            before_record_request=before_request,
+            before_record_response=before_response,
+            decode_compressed_response=True,
+        ).use_cassette(str(folder / "recorded" / cassette_name(name)))
+
+    return use
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any socket connection in the test fails: replay must be offline."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise OSError("network access is blocked during cassette replay (sms-contract)")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
 @pytest.fixture
 def assert_conforms(request: pytest.FixtureRequest) -> Callable[..., Report]:
     """Assert that an httpx or requests response conforms to the contract."""
-    mode = _mode(request.config)
+    mode = contract_mode(request.config)
 
     def check(response: Any, mode: str = mode) -> Report:
         sent = response.request

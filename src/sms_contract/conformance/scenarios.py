@@ -140,6 +140,9 @@ class Scenario:
     cost: int = 1
     needs: frozenset[str] = field(default_factory=frozenset)
     kind: str = "behaviour"
+    # whether its client traffic makes a cassette the replay suite can check: paths outside
+    # openapi.yaml and deliveries to a local receiver do not
+    recordable: bool = True
 
     def applies_to(self, target: Target) -> str | None:
         """None when the scenario can run on `target`, else why not."""
@@ -391,6 +394,7 @@ def all_scenarios() -> list[Scenario]:
                     _error(row.id, suffix),
                     cost=trigger.repeat,
                     kind="rate-limit" if trigger.repeat > 1 else "error",
+                    recordable=trigger.in_contract,
                 )
             )
     polls = int(LIFECYCLE_TIMEOUT) + 2
@@ -426,6 +430,7 @@ def all_scenarios() -> list[Scenario]:
             cost=1,
             needs=frozenset({"local_receiver"}),
             kind="callback",
+            recordable=False,
         )
     )
     failure = registries.failure_dscs()[0]
@@ -438,6 +443,7 @@ def all_scenarios() -> list[Scenario]:
             cost=1,
             needs=frozenset({"local_receiver", "test_numbers"}),
             kind="callback",
+            recordable=False,
         )
     )
     order = {"behaviour": 0, "error": 1, "lifecycle": 2, "callback": 3, "rate-limit": 4}

@@ -1,0 +1,248 @@
+"""vcrpy cassettes: find them, read them one file at a time, validate every interaction, and
+scrub credentials before anything is written.
+
+Plain vcrpy YAML and JSON cassettes are read, including pytest-recording folders
+(`cassettes/<module>/<test>.yaml`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sms_contract.contract import load_contract
+from sms_contract.schemastore import Mode
+from sms_contract.scrubbing import SCRUBBED, redact_url, scrub
+from sms_contract.validate import validate_request, validate_response
+from sms_contract.violations import Violation
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+try:  # libyaml's C loader is several times faster on large cassette sets
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+class CassetteError(Exception):
+    """A path that is not a readable vcrpy cassette (bad input: exit 2)."""
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One recorded request and response, bodies as text or bytes."""
+
+    method: str
+    uri: str
+    request_headers: dict[str, Any]
+    request_body: str | bytes | None
+    status: int
+    response_headers: dict[str, Any]
+    response_body: str | bytes | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A violation in one interaction of one cassette file."""
+
+    path: Path
+    index: int
+    operation: str
+    violation: Violation
+
+    def __str__(self) -> str:
+        v = self.violation
+        return (
+            f"{self.path}#{self.index} {self.operation}: [{v.check}] {v.pointer or '(body)'}: "
+            f"{v.message} (expected {v.expected}, got {v.actual})"
+        )
+
+
+def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Every cassette file named or found (recursively) under the given paths, sorted."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise CassetteError(f"{path}: no such file or directory")
+        if path.is_dir():
+            inside = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not inside:
+                raise CassetteError(f"{path}: no cassette files (*.yaml, *.yml, *.json) in it")
+            found.extend(inside)
+        else:
+            found.append(path)
+    return found
+
+
+def load_cassette(path: Path) -> dict[str, Any]:
+    """The parsed cassette document; `CassetteError` if it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise CassetteError(f"{path}: not a text file") from None
+    except OSError as exc:
+        raise CassetteError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_Loader)
+    except json.JSONDecodeError as exc:
+        raise CassetteError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise CassetteError(f"{path}: not valid YAML{where}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise CassetteError(f"{path}: not a vcrpy cassette (no 'interactions' list)")
+    return data
+
+
+def _body(node: Any) -> str | bytes | None:
+    if isinstance(node, dict):
+        node = node.get("string")
+    return node if isinstance(node, str | bytes) else None
+
+
+def interactions(path: Path) -> Iterator[Interaction]:
+    """The interactions of one cassette file, in order."""
+    for index, raw in enumerate(load_cassette(path)["interactions"]):
+        try:
+            request, response = raw["request"], raw["response"]
+            yield Interaction(
+                method=str(request["method"]).upper(),
+                uri=str(request["uri"]),
+                request_headers=request.get("headers") or {},
+                request_body=_body(request.get("body")),
+                status=int(response["status"]["code"]),
+                response_headers=response.get("headers") or {},
+                response_body=_body(response.get("body")),
+            )
+        except (KeyError, TypeError, ValueError):
+            raise CassetteError(
+                f"{path}#{index}: not a vcrpy interaction (needs request.method, request.uri, "
+                "response.status.code)"
+            ) from None
+
+
+def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> list[Violation]:
+    """The response, and the request form when the server accepted it, against the contract.
+
+    A request that breaks the schema and was answered 4xx is a recorded negative case, not a
+    finding; one that was answered 2xx means the client or the server is wrong.
+    """
+    found: list[Violation] = []
+    accepted = 200 <= interaction.status < 300
+    if interaction.request_body and interaction.method == "POST" and accepted:
+        found.extend(
+            v
+            for v in validate_request(
+                interaction.method,
+                interaction.uri,
+                interaction.request_headers,
+                interaction.request_body,
+                mode,
+            )
+            if v.check != "operation"  # the response check reports an unknown operation once
+        )
+    found.extend(
+        validate_response(
+            interaction.method,
+            interaction.uri,
+            interaction.status,
+            interaction.response_headers,
+            interaction.response_body,
+            mode=mode,
+            request_body=interaction.request_body,
+        )
+    )
+    return found
+
+
+def operation_label(interaction: Interaction) -> str:
+    found = load_contract().find_operation(interaction.method, interaction.uri)
+    return found[0].label if found else f"{interaction.method} {redact_url(interaction.uri)}"
+
+
+def validate_cassette(path: Path, mode: Mode = "strict") -> tuple[int, list[Finding]]:
+    """(number of interactions, findings) for one cassette file."""
+    findings: list[Finding] = []
+    count = 0
+    for index, interaction in enumerate(interactions(path)):
+        count += 1
+        for violation in validate_interaction(interaction, mode):
+            findings.append(Finding(path, index, operation_label(interaction), violation))
+    return count, findings
+
+
+# -- scrubbing -----------------------------------------------------------------------------
+
+SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key")
+
+
+def scrubber(
+    secrets: Iterable[str] = (),
+    rename: tuple[str, str] | None = None,
+) -> tuple[Callable[[Any], Any], Callable[[dict[str, Any]], dict[str, Any]]]:
+    """vcrpy `before_record_request` and `before_record_response` hooks that remove credentials.
+
+    Authorization (and cookie) headers are dropped, userinfo in the URI (`https://KEY:TOKEN@`,
+    which httpx writes) is removed, and every value of `secrets` is replaced in bodies.
+    `rename=(old_base, new_base)` rewrites the target's address (a random local port) into a
+    stable one, so re-recording does not rewrite every file.
+    """
+    values = tuple(s for s in secrets if s)
+    new_host = rename[1].split("//", 1)[-1].rstrip("/") if rename else ""
+
+    def clean_text(value: Any) -> Any:
+        if isinstance(value, bytes):
+            text = value.decode("utf-8", "surrogateescape")
+            return scrub(text, values).encode("utf-8", "surrogateescape")
+        if isinstance(value, str):
+            return scrub(value, values)
+        return value
+
+    def before_record_request(request: Any) -> Any:
+        for name in list(request.headers):
+            if name.lower() in SECRET_HEADERS:
+                del request.headers[name]
+        request.uri = clean_text(redact_url(request.uri))
+        if rename and request.uri.startswith(rename[0]):
+            request.uri = rename[1].rstrip("/") + request.uri[len(rename[0].rstrip("/")) :]
+            for name in list(request.headers):
+                if name.lower() == "host":
+                    request.headers[name] = new_host
+        request.body = clean_text(request.body)
+        return request
+
+    def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
+        headers = response.get("headers") or {}
+        for name in list(headers):
+            if name.lower() in SECRET_HEADERS:
+                del headers[name]
+        body = response.get("body")
+        if isinstance(body, dict) and "string" in body:
+            body["string"] = clean_text(body["string"])
+        return response
+
+    return before_record_request, before_record_response
+
+
+def secrets_in(path: Path, secrets: Iterable[str] = ()) -> list[str]:
+    """Credentials left in a cassette file: Authorization headers, URI userinfo, secret values."""
+    problems = []
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for value in secrets:
+        if value and value in text:
+            problems.append(f"{path}: contains a secret value")
+    for index, interaction in enumerate(interactions(path)):
+        for name, value in interaction.request_headers.items():
+            shown = value[0] if isinstance(value, list) and value else value
+            if name.lower() in SECRET_HEADERS and shown != SCRUBBED:
+                problems.append(f"{path}#{index}: request header {name} is recorded")
+        if redact_url(interaction.uri) != interaction.uri:
+            problems.append(f"{path}#{index}: credentials in the URI")
+    return sorted(set(problems))

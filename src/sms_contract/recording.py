@@ -1,0 +1,91 @@
+"""Record the conformance scenarios as scrubbed vcrpy cassettes, one file per scenario."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import httpx
+import vcr
+
+from sms_contract.cassettes import scrubber
+from sms_contract.conformance.runner import Outcome, run_scenario
+from sms_contract.conformance.scenarios import Scenario
+from sms_contract.conformance.session import Session
+from sms_contract.conformance.target import Target
+from sms_contract.schemastore import Mode
+from sms_contract.scrubbing import redact_url
+
+RECORD_MODES = ("none", "once", "new_episodes", "all")
+
+
+def cassette_name(scenario_id: str) -> str:
+    """`error-body_empty[json]` -> `error-body_empty-json.yaml`."""
+    return scenario_id.replace("[", "-").replace("]", "") + ".yaml"
+
+
+def record(
+    target: Target,
+    out_dir: Path,
+    scenarios: Iterable[Scenario],
+    *,
+    mode: Mode = "strict",
+    record_mode: str = "all",
+    max_requests: int | None = None,
+    rate: float | None = None,
+    timeout: float = 30.0,
+    between: Callable[[], None] | None = None,
+    recorded_base: str | None = None,
+    on_outcome: Callable[[Outcome, Path | None], None] | None = None,
+) -> list[tuple[Outcome, Path | None]]:
+    """Run each recordable scenario inside its own cassette; `between` runs before each.
+
+    A scenario that did not run leaves no file. `recorded_base` replaces the target's base URL
+    in the cassettes. Returns each outcome with its cassette path.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rename = (target.base, recorded_base) if recorded_base else None
+    before_request, before_response = scrubber(target.secrets, rename)
+    recorder = vcr.VCR(
+        record_mode=record_mode,
+        before_record_request=before_request,
+        before_record_response=before_response,
+        decode_compressed_response=True,
+        match_on=("method", "uri", "body"),
+    )
+    results: list[tuple[Outcome, Path | None]] = []
+    session_used = 0
+    for scenario in scenarios:
+        if not scenario.recordable:
+            continue
+        if between:
+            between()
+        path = out_dir / cassette_name(scenario.id)
+        if record_mode == "all" and path.exists():
+            path.unlink()  # "all" re-records; stale interactions must not survive
+        with recorder.use_cassette(str(path)) as cassette:
+            cassette.get_metadata(
+                "provenance",
+                {
+                    "recorded_by": "sms-contract record",
+                    "scenario": scenario.id,
+                    "title": scenario.title,
+                    "operation": scenario.operation,
+                    "target": recorded_base or redact_url(target.base),
+                    "recorded_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                },
+            )
+            with httpx.Client(timeout=timeout) as client:
+                left = None if max_requests is None else max_requests - session_used
+                session = Session(target, client, max_requests=left, rate=rate)
+                outcome = run_scenario(scenario, session, mode)
+                session_used += session.used
+        written: Path | None = path if path.exists() else None
+        if outcome.status == "not run" and written:
+            written.unlink()
+            written = None
+        results.append((outcome, written))
+        if on_outcome:
+            on_outcome(outcome, written)
+    return results

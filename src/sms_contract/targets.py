@@ -1,0 +1,89 @@
+"""Which target a run checks: the embedded simulator, or one the user names (and may send to).
+
+This sits above both the conformance library and the simulator, so neither knows the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from sms_contract.conformance.target import Target, default_recipients, is_local
+from sms_contract.simulator.config import (
+    DEFAULT_ACCOUNT_SID,
+    DEFAULT_API_KEY,
+    DEFAULT_API_TOKEN,
+    SimulatorConfig,
+)
+from sms_contract.simulator.server import running
+
+
+class TargetConfigError(ValueError):
+    """The options do not describe a target the suite may run against (a usage error)."""
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """`KEY:TOKEN` -> (KEY, TOKEN); None for no value."""
+    if not value:
+        return None
+    key, sep, token = value.partition(":")
+    if not sep or not key or not token:
+        raise TargetConfigError("credentials must be KEY:TOKEN")
+    return key, token
+
+
+def embedded_target(url: str, recipients: tuple[str, ...] = ()) -> Target:
+    """The embedded simulator at `url`, with its documented account and credentials."""
+    return Target(
+        url,
+        DEFAULT_ACCOUNT_SID,
+        (DEFAULT_API_KEY, DEFAULT_API_TOKEN),
+        recipients or default_recipients(),
+        test_numbers=True,
+        local_receiver=True,
+    )
+
+
+def remote_target(
+    url: str,
+    auth: str | None,
+    account_sid: str,
+    *,
+    allow_remote: bool = False,
+    recipients: tuple[str, ...] = (),
+) -> Target:
+    """A target named by the user, refused unless it is safe to send to.
+
+    A target off this machine needs `allow_remote` and credentials; a local one without
+    credentials gets the simulator's documented ones (it is most likely `sms-contract serve`).
+    """
+    if not url.startswith(("http://", "https://")):
+        raise TargetConfigError(f"the target URL must start with http:// or https://: {url!r}")
+    local = is_local(url)
+    if not local and not allow_remote:
+        raise TargetConfigError(
+            f"{url} is not on this machine; a run sends real requests, so confirm with "
+            "--allow-remote (and bound it with --max-requests and --recipient)"
+        )
+    credentials = parse_auth(auth)
+    if credentials is None and not local:
+        raise TargetConfigError(
+            "a remote target needs credentials: --auth KEY:TOKEN or SMS_CONTRACT_AUTH"
+        )
+    return Target(
+        url,
+        account_sid,
+        credentials or (DEFAULT_API_KEY, DEFAULT_API_TOKEN),
+        recipients or default_recipients(),
+        test_numbers=local,
+        local_receiver=local,
+    )
+
+
+@contextlib.contextmanager
+def embedded(
+    config: SimulatorConfig | None = None, recipients: tuple[str, ...] = ()
+) -> Iterator[Target]:
+    """A fresh in-memory simulator on a free loopback port for the length of the block."""
+    with running(config=config or SimulatorConfig(db=":memory:")) as url:
+        yield embedded_target(url, recipients)
