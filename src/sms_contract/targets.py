@@ -41,6 +41,8 @@ def embedded_target(url: str, recipients: tuple[str, ...] = ()) -> Target:
         recipients or default_recipients(),
         test_numbers=True,
         local_receiver=True,
+        # the embedded simulator is instant and its callbacks local: a second is generous
+        patience=3.0,
     )
 
 

@@ -43,7 +43,12 @@ async def deliver(state: SimulatorState, client: httpx.AsyncClient, message: Mes
     url = message.status_callback
     assert url is not None
     fields = status_callback_fields(message, state)
-    body = encode_form(fields)
+    for name in state.config.callback_omit:
+        fields.pop(name, None)
+    if state.config.callback_encoding == "json":
+        body, media = json.dumps(fields), "application/json"
+    else:
+        body, media = encode_form(fields), "application/x-www-form-urlencoded"
     for attempt in range(1, state.config.callback_retries + 2):
         started = time.monotonic()
         status: int | None = None
@@ -53,7 +58,7 @@ async def deliver(state: SimulatorState, client: httpx.AsyncClient, message: Mes
                 url,
                 content=body,
                 timeout=state.config.callback_timeout,
-                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                headers={"Content-Type": media},
             )
             status = response.status_code
         except httpx.HTTPError as exc:
@@ -87,6 +92,8 @@ async def run_sender(state: SimulatorState) -> None:
                 for message in state.store.unnotified():
                     if lifecycle.final_at(message, state.config) <= now:
                         state.store.mark_notified(message.sid)
+                        if not state.config.callbacks_enabled:
+                            continue
                         task = asyncio.create_task(deliver(state, client, message))
                         tasks.add(task)
                         task.add_done_callback(tasks.discard)

@@ -1,0 +1,449 @@
+"""The mutants: realistic integration bugs, each switched on by name, never by editing files.
+
+Each is the reference simulator plus one fault: a rewrite of its traffic (ASGI middleware) or a
+simulator option. The values they inject are taken from the registries where they must be
+"another documented code", so the catalogue types no code number of its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.types import ASGIApp
+
+from sms_contract.mutants.middleware import (
+    Exchange,
+    Request,
+    RequestRewrite,
+    ResponseRewrite,
+    Rewrite,
+)
+from sms_contract.registry import load_registries
+from sms_contract.simulator import SimulatorConfig, create_app
+from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN
+from sms_contract.xmlbody import render_xml
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A broken variant of the reference simulator."""
+
+    name: str
+    description: str
+    response: ResponseRewrite | None = None
+    request: RequestRewrite | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+    # the checks that must report it (the harness's proof that each check can fail)
+    kills: tuple[str, ...] = ()
+
+    def app(self) -> ASGIApp:
+        """A fresh in-memory simulator with this fault switched on."""
+        app: ASGIApp = create_app(SimulatorConfig(db=":memory:", **self.config))
+        if self.response or self.request:
+            app = Rewrite(app, self.response, self.request)
+        return app
+
+
+MUTANTS: dict[str, Mutant] = {}
+
+
+def mutant(
+    name: str, description: str, **config: Any
+) -> Callable[[ResponseRewrite], ResponseRewrite]:
+    """Register a response-rewriting mutant."""
+
+    def register(func: ResponseRewrite) -> ResponseRewrite:
+        MUTANTS[name] = Mutant(name, description, response=func, config=config)
+        return func
+
+    return register
+
+
+def _add(m: Mutant) -> None:
+    MUTANTS[m.name] = m
+
+
+def _success(ex: Exchange) -> bool:
+    return ex.status in (200, 207) and ex.error() is None
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+@mutant("error-status-400-for-401", "a 401 auth error is answered with HTTP 400")
+def _(ex: Exchange) -> None:
+    if ex.status == 401:
+        ex.status = 400
+
+
+@mutant("error-code-swapped", "a 400 error carries another documented 400 code")
+def _(ex: Exchange) -> None:
+    error = ex.error()
+    if ex.status == 400 and error and error.get("Code"):
+        codes = sorted(
+            {e.code for e in load_registries().http_errors if e.status == 400 and e.code}
+        )
+        current = int(error["Code"])
+        other = codes[(codes.index(current) + 1) % len(codes)] if current in codes else codes[0]
+        error["Code"] = other if ex.is_json else str(other)
+
+
+@mutant("error-message-changed", "an error's Message is not the documented text")
+def _(ex: Exchange) -> None:
+    error = ex.error()
+    if error and error.get("Message"):
+        error["Message"] = "Bad request"
+
+
+@mutant("error-status-field-wrong", "RestException Status disagrees with the HTTP status")
+def _(ex: Exchange) -> None:
+    error = ex.error()
+    if error and ex.status >= 400:
+        error["Status"] = 500 if ex.is_json else "500"
+
+
+@mutant("server-error-on-bad-input", "bad input gets a 500 instead of its documented 4xx")
+def _(ex: Exchange) -> None:
+    if ex.status == 400:
+        ex.status = 500
+
+
+@mutant("error-as-plain-text", "errors are answered as text/plain")
+def _(ex: Exchange) -> None:
+    if ex.status >= 400:
+        ex.headers["content-type"] = "text/plain"
+        ex.data = None
+        ex.body = b"error"
+
+
+# -- status codes ----------------------------------------------------------------------------
+
+
+@mutant("partial-success-200", "a partially failed bulk is answered 200 instead of 207")
+def _(ex: Exchange) -> None:
+    if ex.status == 207:
+        ex.status = 200
+
+
+@mutant("full-success-207", "a fully successful bulk is answered 207")
+def _(ex: Exchange) -> None:
+    if ex.status == 200 and len(list(ex.messages())) > 1:
+        ex.status = 207
+
+
+@mutant("unknown-sid-404", "details of an unknown Sid answered 404 (the docs say 200)")
+def _(ex: Exchange) -> None:
+    error = ex.error()
+    if ex.method == "GET" and ex.status == 200 and error:
+        ex.status = 404
+        error["Status"] = 404 if ex.is_json else "404"
+
+
+@mutant("unknown-sid-fabricated", "details of an unknown Sid answered with an SMSMessage")
+def _(ex: Exchange) -> None:
+    if ex.method == "GET" and ex.status == 200 and ex.error() and ex.is_json:
+        ex.data = {"SMSMessage": {"Sid": ex.path.rsplit("/", 1)[-1].removesuffix(".json")}}
+
+
+# -- SMSMessage fields -----------------------------------------------------------------------
+
+
+def _each(func: Callable[[dict[str, Any], Exchange], None]) -> ResponseRewrite:
+    def rewrite(ex: Exchange) -> None:
+        for message in ex.messages():
+            func(message, ex)
+
+    return rewrite
+
+
+MessageRewrite = Callable[[dict[str, Any], Exchange], None]
+
+
+def message_mutant(name: str, description: str) -> Callable[[MessageRewrite], MessageRewrite]:
+    """Register a mutant that rewrites every SMSMessage object of every response."""
+
+    def register(func: MessageRewrite) -> MessageRewrite:
+        _add(Mutant(name, description, response=_each(func)))
+        return func
+
+    return register
+
+
+def _typed(value: int, ex: Exchange) -> int | str:
+    """A number as the body's format writes it (XML carries text)."""
+    return value if ex.is_json else str(value)
+
+
+@message_mutant("field-missing", "SMSMessage lacks DateCreated")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    m.pop("DateCreated", None)
+
+
+@message_mutant("field-renamed", "SmsUnits spelled SMSUnits")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    m["SMSUnits"] = m.pop("SmsUnits", None)
+
+
+@message_mutant("dsc-as-string", "DetailedStatusCode is a JSON string")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    if ex.is_json and m.get("DetailedStatusCode") is not None:
+        m["DetailedStatusCode"] = str(m["DetailedStatusCode"])
+
+
+@message_mutant("dsc-unknown", "DetailedStatusCode outside the registry")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    if m.get("DetailedStatusCode"):
+        known = {d.code for d in load_registries().dscs(tolerant=True)}
+        m["DetailedStatusCode"] = _typed(max(known) + 1, ex)
+
+
+@message_mutant("status-outside-enum", "Status in capitals (DELIVERED, SENT)")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    m["Status"] = str(m.get("Status", "")).upper()
+
+
+@message_mutant("date-iso-8601", "DateCreated in ISO 8601 with a T and a zone")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    m["DateCreated"] = str(m.get("DateCreated", "")).replace(" ", "T") + "Z"
+
+
+@mutant("sid-null-on-success", "an accepted message has Sid null")
+def _(ex: Exchange) -> None:
+    if ex.method == "POST" and ex.status == 200:
+        for m in ex.messages():
+            m["Sid"] = None
+
+
+@message_mutant("uri-wrong-sid", "Uri names another message")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    if m.get("Sid"):
+        m["Uri"] = str(m.get("Uri", "")).replace(str(m["Sid"]), "0" * 32)
+
+
+@message_mutant("uri-json-in-xml", "the XML body's Uri ends in .json")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    if ex.is_xml and m.get("Uri"):
+        m["Uri"] = f"{m['Uri']}.json"
+
+
+@message_mutant("account-sid-wrong", "AccountSid in the body is not the caller's")
+def _(m: dict[str, Any], ex: Exchange) -> None:
+    if m.get("Sid"):
+        m["AccountSid"] = "otheraccount"
+
+
+@message_mutant("failure-code-with-sent", "a failure DetailedStatusCode paired with Status sent")
+def _failure_as_sent(message: dict[str, Any], ex: Exchange) -> None:
+    failures = {d.code for d in load_registries().failure_dscs()}
+    if (
+        message.get("DetailedStatusCode") is not None
+        and int(message["DetailedStatusCode"]) in failures
+    ):
+        message["Status"] = "sent"
+
+
+@message_mutant("dsc-name-mismatch", "DetailedStatus is not the name of DetailedStatusCode")
+def _wrong_name(message: dict[str, Any], ex: Exchange) -> None:
+    if message.get("DetailedStatus"):
+        message["DetailedStatus"] = (
+            "DELIVERED_TO_OPERATOR"
+            if message["DetailedStatus"] != "DELIVERED_TO_OPERATOR"
+            else "DELIVERED_TO_HANDSET"
+        )
+
+
+@message_mutant("outcome-ignores-number", "every message ends delivered, whatever its recipient")
+def _ignore_test_numbers(message: dict[str, Any], ex: Exchange) -> None:
+    """Every message ends delivered, whatever its number: consistent, but not the outcome."""
+    registries = load_registries()
+    final = {d.code for d in registries.dscs() if d.final}
+    code = message.get("DetailedStatusCode")
+    if code is not None and int(code) in final:
+        delivered = next(d for d in registries.dscs() if d.final and d.status == "sent")
+        message["Status"] = delivered.status
+        message["DetailedStatusCode"] = _typed(delivered.code, ex)
+        message["DetailedStatus"] = delivered.name
+
+
+# -- media types and shapes ------------------------------------------------------------------
+
+
+@mutant("json-as-text-plain", "JSON bodies labelled text/plain")
+def _(ex: Exchange) -> None:
+    if ex.is_json:
+        ex.headers["content-type"] = "text/plain; charset=utf-8"
+
+
+@mutant("xml-for-json", ".json requests answered with XML")
+def _(ex: Exchange) -> None:
+    if ex.is_json:
+        ex.load()
+        ex.body = render_xml(ex.data).encode()
+        ex.data = None
+        ex.headers["content-type"] = "application/xml"
+
+
+@mutant("xml-root-renamed", "the XML root is <Response>, not <TwilioResponse>")
+def _(ex: Exchange) -> None:
+    data = ex.load()
+    if ex.is_xml and isinstance(data, dict) and "TwilioResponse" in data:
+        ex.data = {"Response": data["TwilioResponse"]}
+
+
+@mutant("bulk-as-object", "a bulk answer is its first item, not an array")
+def _(ex: Exchange) -> None:
+    data = ex.load()
+    if ex.is_json and isinstance(data, list) and data:
+        ex.data = data[0]
+
+
+@mutant("bulk-missing-item", "a bulk answer has one item fewer than recipients")
+def _(ex: Exchange) -> None:
+    data = ex.load()
+    if ex.is_json and isinstance(data, list) and len(data) > 1:
+        data.pop()
+    elif ex.is_xml and isinstance(data, dict):
+        items = (data.get("TwilioResponse") or {}).get("SMSMessage")
+        if isinstance(items, list) and len(items) > 1:
+            items.pop()
+
+
+@mutant("single-as-array", "a single send answered with an array of one")
+def _(ex: Exchange) -> None:
+    data = ex.load()
+    if ex.is_json and ex.method == "POST" and isinstance(data, dict) and "SMSMessage" in data:
+        ex.data = [data]
+
+
+# -- requests and behaviour ------------------------------------------------------------------
+
+
+def _force_auth(request: Request) -> None:
+    token = base64.b64encode(f"{DEFAULT_API_KEY}:{DEFAULT_API_TOKEN}".encode())
+    request.headers = [(k, v) for k, v in request.headers if k.lower() != b"authorization"]
+    request.headers.append((b"authorization", b"Basic " + token))
+
+
+_add(
+    Mutant(
+        "auth-not-enforced", "requests are served whatever their credentials", request=_force_auth
+    )
+)
+
+
+def _default_body(request: Request) -> None:
+    if (
+        request.method == "POST"
+        and b"Body=" not in request.body
+        and b"Messages" not in request.body
+    ):
+        request.body += b"&Body=hello"
+        request.headers = [(k, v) for k, v in request.headers if k.lower() != b"content-length"]
+        request.headers.append((b"content-length", str(len(request.body)).encode()))
+
+
+_add(
+    Mutant(
+        "missing-body-accepted",
+        "a send without Body is accepted with a default text",
+        request=_default_body,
+    )
+)
+_add(
+    Mutant(
+        "no-rate-limit",
+        "the published POST and GET rate limits are not enforced",
+        config={"post_limit_per_minute": 10**9, "get_limit_per_minute": 10**9},
+    )
+)
+_add(
+    Mutant(
+        "callback-as-json",
+        "StatusCallback is POSTed as JSON, not a form",
+        config={"callback_encoding": "json"},
+    )
+)
+_add(
+    Mutant(
+        "callback-missing-field",
+        "StatusCallback lacks DetailedStatusCode",
+        config={"callback_omit": ("DetailedStatusCode",)},
+    )
+)
+
+
+_add(
+    Mutant(
+        "callback-never-sent",
+        "StatusCallback is never delivered",
+        config={"callbacks_enabled": False},
+    )
+)
+
+
+def _forget_messages(ex: Exchange) -> None:
+    """Details answer every Sid as unknown: the documented error, for the wrong message."""
+    if ex.method == "GET" and ex.status == 200 and ex.error() is None and ex.is_json:
+        ex.data = {"RestException": {"Status": 200, "Message": "No matching results"}}
+
+
+_add(
+    Mutant(
+        "details-forgets-messages",
+        "details of a Sid that send just returned: 'No matching results'",
+        response=_forget_messages,
+    )
+)
+
+
+# The checks that must report each mutant: with the pristine simulator passing, this is the
+# proof that every check can fail (tests/mutants checks it, and that every check is listed).
+KILLS: dict[str, tuple[str, ...]] = {
+    "error-status-400-for-401": ("expected_status",),
+    "error-code-swapped": ("documented_error",),
+    "error-message-changed": ("documented_error", "error_code_matches_status"),
+    "error-status-field-wrong": ("error_code_matches_status",),
+    "server-error-on-bad-input": ("expected_status",),
+    "error-as-plain-text": ("content_type_conformance",),
+    "partial-success-200": ("partial_success_status",),
+    "full-success-207": ("partial_success_status",),
+    "unknown-sid-404": ("status_code_conformance",),
+    "unknown-sid-fabricated": ("response_schema_conformance",),
+    "field-missing": ("response_schema_conformance",),
+    "field-renamed": ("response_schema_conformance",),
+    "dsc-as-string": ("response_schema_conformance",),
+    "dsc-unknown": ("response_schema_conformance",),
+    "status-outside-enum": ("response_schema_conformance", "reaches_final_state"),
+    "date-iso-8601": ("response_schema_conformance",),
+    "sid-null-on-success": ("response_schema_conformance", "sid_returned"),
+    "uri-wrong-sid": ("uri_matches_sid",),
+    "uri-json-in-xml": ("uri_matches_sid",),
+    "account-sid-wrong": ("account_sid_matches_path",),
+    "failure-code-with-sent": ("detailed_status_matches_status",),
+    "dsc-name-mismatch": ("detailed_status_matches_status",),
+    "outcome-ignores-number": ("test_number_outcome",),
+    "json-as-text-plain": ("content_type_conformance",),
+    "xml-for-json": ("content_type_conformance",),
+    "xml-root-renamed": ("response_schema_conformance",),
+    "bulk-as-object": ("bulk_items_match_request",),
+    "bulk-missing-item": ("bulk_items_match_request",),
+    "single-as-array": ("bulk_items_match_request",),
+    "auth-not-enforced": ("expected_status",),
+    "missing-body-accepted": ("expected_status",),
+    "no-rate-limit": ("expected_status",),
+    "callback-as-json": ("content_type_conformance", "callback_matches_message"),
+    "callback-missing-field": ("callback_schema_conformance",),
+    "callback-never-sent": ("callback_delivered",),
+    "details-forgets-messages": ("sid_found_by_details",),
+}
+for _name, _checks in KILLS.items():
+    MUTANTS[_name] = dataclasses.replace(MUTANTS[_name], kills=_checks)
+
+
+def catalogue() -> dict[str, Mutant]:
+    """Every mutant by name."""
+    return dict(MUTANTS)

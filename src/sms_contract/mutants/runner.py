@@ -1,0 +1,86 @@
+"""Run the conformance scenarios against the pristine simulator and every mutant.
+
+`python -m sms_contract.mutants` (or `sms-contract mutants`) prints, per mutant, killed or
+survived and the checks that killed it; exit 0 only when the pristine target passes and every
+mutant is killed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from starlette.types import ASGIApp
+
+from sms_contract.conformance import all_scenarios, run_scenarios
+from sms_contract.fuzz import fuzz
+from sms_contract.mutants.catalogue import Mutant, catalogue
+from sms_contract.simulator import SimulatorConfig, create_app
+from sms_contract.simulator.server import running
+from sms_contract.targets import embedded_target
+
+PRISTINE = "pristine"
+
+
+@dataclass
+class MutantResult:
+    """What the suite found on one target."""
+
+    name: str
+    description: str
+    failed_scenarios: list[str] = field(default_factory=list)
+    checks: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    @property
+    def killed(self) -> bool:
+        return bool(self.failed_scenarios)
+
+
+def run_target(name: str, description: str, app: ASGIApp, fuzz_examples: int = 0) -> MutantResult:
+    """The conformance scenarios (and optionally a fuzz pass) against one app."""
+    started = time.perf_counter()
+    result = MutantResult(name, description)
+    with running(app) as url:
+        target = embedded_target(url)
+        for outcome in run_scenarios(target, all_scenarios()):
+            if outcome.status == "failed":
+                result.failed_scenarios.append(outcome.id)
+                result.checks.update({v.check for v in outcome.violations})
+        if fuzz_examples:
+            for fuzzed in fuzz(target, examples=fuzz_examples):
+                if fuzzed.failures:
+                    result.failed_scenarios.append(f"fuzz {fuzzed.operation} {fuzzed.mode}")
+                    result.checks.update({f"fuzz: {f.check}" for f in fuzzed.failures})
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def run_mutant(mutant: Mutant, fuzz_examples: int = 0) -> MutantResult:
+    return run_target(mutant.name, mutant.description, mutant.app(), fuzz_examples)
+
+
+def run_pristine(fuzz_examples: int = 0) -> MutantResult:
+    app = create_app(SimulatorConfig(db=":memory:"))
+    return run_target(PRISTINE, "the reference simulator", app, fuzz_examples)
+
+
+def run_all(
+    names: list[str] | None = None,
+    fuzz_examples: int = 0,
+    on_result: Callable[[MutantResult], None] | None = None,
+) -> list[MutantResult]:
+    """Pristine first, then each mutant (all, or those named)."""
+    mutants = catalogue()
+    unknown = sorted(set(names or []) - set(mutants))
+    if unknown:
+        raise KeyError(f"unknown mutant(s): {', '.join(unknown)}")
+    results = []
+    for item in [None, *(mutants[n] for n in (names or list(mutants)))]:
+        result = run_pristine(fuzz_examples) if item is None else run_mutant(item, fuzz_examples)
+        results.append(result)
+        if on_result:
+            on_result(result)
+    return results
