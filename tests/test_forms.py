@@ -33,3 +33,9 @@ def test_round_trip() -> None:
 def test_a_key_used_as_value_and_group_is_an_error() -> None:
     with pytest.raises(FormError):
         decode_form("Messages=x&Messages[0][To]=1")
+
+
+def test_non_ascii_digits_are_names_not_indexes() -> None:
+    # found by the fuzzer: "³".isdigit() is True, but it is no list index
+    data = decode_form("P[%C2%B3]=a&P[1]=b&P[Header]=c")
+    assert data == {"P": {"³": "a", "1": "b", "Header": "c"}}

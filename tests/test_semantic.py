@@ -234,3 +234,25 @@ def test_tolerant_mode_accepts_text_xml_and_404_for_unknown_sid() -> None:
         "GET", url, 404, {"Content-Type": "application/xml"}, body, mode="tolerant"
     )
     assert [a.variant for a in report.accepted] == ["sid-not-found-404"]
+
+
+def test_an_xml_bulk_of_one_is_one_sms_message() -> None:
+    # found by the fuzzer: XML writes a bulk of one as a single <SMSMessage>, like a single send
+    body = (
+        "<TwilioResponse><SMSMessage><Sid>a1</Sid><AccountSid>acc</AccountSid><From>A</From>"
+        "<To>+919812345678</To><DateCreated>2017-03-03 14:14:20</DateCreated>"
+        "<DateUpdated>2017-03-03 14:14:20</DateUpdated><DateSent/><Body>hi</Body>"
+        "<Direction>outbound-api</Direction><Uri>/v1/Accounts/acc/SMS/Messages/a1</Uri>"
+        "<ApiVersion/><Price/><Status>queued</Status><DetailedStatusCode>21010</DetailedStatusCode>"
+        "<DetailedStatus>PENDING_TO_OPERATOR</DetailedStatus><SmsUnits/></SMSMessage></TwilioResponse>"
+    )
+    url = "https://api.exotel.com/v1/Accounts/acc/Sms/send"
+    headers = {"Content-Type": "application/xml"}
+    one = validate_response(
+        "POST", url, 200, headers, body, request_body="From=A&To[]=%2B919812345678&Body=hi"
+    )
+    assert not one, one.explain()
+    two = validate_response(
+        "POST", url, 200, headers, body, request_body="From=A&To[]=1&To[]=2&Body=hi"
+    )
+    assert [v.check for v in two] == ["bulk_items_match_request"]

@@ -33,6 +33,16 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     sys.exit(code)
 
 
+def require_contract() -> None:
+    """Load the contract up front, so a broken spec is one line, not a traceback mid-run."""
+    from sms_contract.contract import ContractError, load_contract
+
+    try:
+        load_contract()
+    except ContractError as exc:
+        fail(str(exc))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sms-contract")
 def main() -> None:
@@ -347,7 +357,104 @@ def check(
       SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract check --target-url https://staging.example \\
           --account-sid ACME --allow-remote --recipient +919900000001 --max-requests 300
     """
-    from sms_contract.conformance import all_scenarios, is_local, select
+    from sms_contract.conformance import all_scenarios, select
+
+    scenarios = list(select(all_scenarios(), list(patterns)))
+    if not scenarios:
+        fail(f"no scenario id contains {' or '.join(patterns)}")
+    _run_suite(
+        target_url,
+        auth,
+        account_sid,
+        mode,
+        allow_remote,
+        recipients,
+        max_requests,
+        rate,
+        timeout,
+        scenarios,
+        fuzz_examples,
+        junit_xml,
+        report,
+        as_json,
+    )
+
+
+@main.command()
+@target_options
+@click.option(
+    "--examples",
+    type=click.IntRange(min=1),
+    default=25,
+    show_default=True,
+    help="schemathesis cases per operation and generation mode",
+)
+@report_options
+def fuzz(
+    target_url: str | None,
+    auth: str | None,
+    account_sid: str,
+    mode: str,
+    allow_remote: bool,
+    recipients: tuple[str, ...],
+    max_requests: int | None,
+    rate: float | None,
+    timeout: float,
+    examples: int,
+    junit_xml: Path | None,
+    report: Path | None,
+    as_json: bool,
+) -> None:
+    """Fuzz the target with schemathesis over openapi.yaml (valid and invalid cases).
+
+    Recipients of generated sends are replaced by allowed numbers, so fuzzing staging texts
+    nobody. Deterministic: the same command generates the same cases.
+
+    \b
+    Examples:
+      sms-contract fuzz --examples 200
+      sms-contract fuzz --target-url http://127.0.0.1:8765 --max-requests 500
+    """
+    _run_suite(
+        target_url,
+        auth,
+        account_sid,
+        mode,
+        allow_remote,
+        recipients,
+        max_requests,
+        rate,
+        timeout,
+        [],
+        examples,
+        junit_xml,
+        report,
+        as_json,
+    )
+
+
+def _run_suite(
+    target_url: str | None,
+    auth: str | None,
+    account_sid: str,
+    mode: str,
+    allow_remote: bool,
+    recipients: tuple[str, ...],
+    max_requests: int | None,
+    rate: float | None,
+    timeout: float,
+    scenarios: list[Any],
+    fuzz_examples: int,
+    junit_xml: Path | None,
+    report: Path | None,
+    as_json: bool,
+) -> NoReturn:
+    """Scenarios, then the fuzz pass, then the rate-limit probes; report; exit."""
+    require_contract()
+    import httpx
+
+    from sms_contract import fuzz as fuzzing
+    from sms_contract.conformance import is_local
     from sms_contract.conformance.preflight import TargetProblem, preflight
     from sms_contract.conformance.runner import run_scenario
     from sms_contract.conformance.session import Session, TargetUnreachable
@@ -356,24 +463,17 @@ def check(
     started = time.perf_counter()
     with _target(target_url, auth, account_sid, allow_remote, recipients) as target:
         budget, pace = _budget(max_requests, rate, is_local(target.url))
-        scenarios = list(select(all_scenarios(), list(patterns)))
-        if not scenarios:
-            fail(f"no scenario id contains {' or '.join(patterns)}")
         run = RunReport(
             "embedded simulator" if target_url is None else _redact(target_url),
             mode,
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             secrets=target.secrets,
         )
+        fuzz_steps = 2 * len(fuzzing.operation_labels()) if fuzz_examples else 0
         try:
             preflight(target, timeout)
-            import httpx
-
-            from sms_contract import fuzz as fuzzing
-
-            fuzz_steps = 2 * len(list(fuzzing.operations(fuzzing.load_schema(target))))
             with (
-                _progress(len(scenarios) + (fuzz_steps if fuzz_examples else 0), as_json) as tick,
+                _progress(len(scenarios) + fuzz_steps, as_json) as tick,
                 httpx.Client(timeout=timeout) as client,
             ):
                 session = Session(target, client, max_requests=budget, rate=pace)
@@ -432,6 +532,7 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
     """
     import json
 
+    require_contract()
     from sms_contract.cassettes import CassetteError, cassette_files, validate_cassette
 
     try:
@@ -510,6 +611,7 @@ def record(
     """
     import httpx
 
+    require_contract()
     from sms_contract.conformance import all_scenarios, is_local, select
     from sms_contract.conformance.preflight import TargetProblem, preflight
     from sms_contract.conformance.session import TargetUnreachable
@@ -586,6 +688,7 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
     from rich.console import Console
     from rich.table import Table
 
+    require_contract()
     from sms_contract.mutants import catalogue, run_all
 
     known = catalogue()

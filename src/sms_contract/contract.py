@@ -131,9 +131,31 @@ class Contract:
         return [o for o in self.operations if o.pattern.match(tail)]
 
 
+class ContractError(Exception):
+    """openapi.yaml, a schema or a registry cannot be read (bad input: exit 2)."""
+
+
 @functools.cache
 def load_contract() -> Contract:
-    """The contract: openapi.yaml and schemas/, parsed and compiled once per process."""
-    with openapi_path().open(encoding="utf-8") as handle:
-        spec = yaml.safe_load(handle)
-    return Contract(spec)
+    """The contract: openapi.yaml and schemas/, parsed and compiled once per process.
+
+    Raises `ContractError` with one readable line when a file is missing or does not parse.
+    """
+    try:
+        path = openapi_path()
+        with path.open(encoding="utf-8") as handle:
+            spec = yaml.safe_load(handle)
+    except FileNotFoundError as exc:
+        raise ContractError(str(exc)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ContractError(
+            f"{path} does not parse{where}: {getattr(exc, 'problem', exc)}"
+        ) from None
+    if not isinstance(spec, dict) or not isinstance(spec.get("paths"), dict):
+        raise ContractError(f"{path} is not an OpenAPI document (no paths)")
+    try:
+        return Contract(spec)
+    except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise ContractError(f"the contract in {path.parent} cannot be loaded: {exc}") from None

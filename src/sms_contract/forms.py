@@ -45,7 +45,7 @@ def _insert(container: dict[str, Any], parts: list[str], value: str) -> None:
             container[head] = value
         return
     index = rest[0]
-    if index == "" or index.isdigit():
+    if index == "" or (index.isascii() and index.isdigit()):
         seq = container.setdefault(head, {})
         if not isinstance(seq, dict):
             raise FormError(f"form key {head!r} mixes list and value forms")
@@ -70,11 +70,13 @@ def _insert(container: dict[str, Any], parts: list[str], value: str) -> None:
 
 def _finish(node: Any) -> Any:
     if isinstance(node, dict):
-        if "\0order" in node:
+        names = [key for key in node if key != "\0order"]
+        if "\0order" in node and set(names) <= set(node["\0order"]):
             order = node["\0order"]
-            ordered = sorted(order, key=lambda s: int(s) if s.isdigit() else -1)
+            ordered = sorted(order, key=lambda s: int(s) if s.isascii() and s.isdigit() else -1)
             return [_finish(node[slot]) for slot in ordered if slot in node]
-        return {key: _finish(value) for key, value in node.items()}
+        # indexes mixed with names (P[1]=..&P[Header]=..) can only be a mapping
+        return {key: _finish(node[key]) for key in names}
     return node
 
 

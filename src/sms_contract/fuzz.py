@@ -98,6 +98,7 @@ def prepare_case(case: Any, target: Target) -> None:
     what the case tests, its credentials. schemathesis re-checks afterwards whether a negative
     case is still invalid."""
     case.path_parameters = {**(case.path_parameters or {}), "AccountSid": target.account_sid}
+    schemathesis_hooks.guard_case(case, target.recipients)
     meta = case.meta
     header_info = meta.components.get(ParameterLocation.HEADER) if meta else None
     if not (header_info is not None and header_info.mode.is_negative):

@@ -55,7 +55,6 @@ def deserialize_xml(ctx: DeserializationContext, response: schemathesis.Response
     return parse_body(response.content, media, schema, "strict")
 
 
-@schemathesis.serializer("application/x-www-form-urlencoded")
 def serialize_form(ctx: SerializationContext, value: Any) -> bytes | None:
     """Nested form data in bracket notation; anything else as its text."""
     if value is None:
@@ -65,34 +64,55 @@ def serialize_form(ctx: SerializationContext, value: Any) -> bytes | None:
     return value if isinstance(value, bytes) else str(value).encode("utf-8")
 
 
-def _guard(value: Any, allowed: tuple[str, ...], index: list[int]) -> Any:
-    if isinstance(value, str) and not may_send_to(value, allowed):
+schemathesis.serializer("application/x-www-form-urlencoded")(serialize_form)
+
+
+def _guard(value: Any, allowed: tuple[str, ...], index: list[int], every: bool) -> Any:
+    if isinstance(value, str) and (every or not may_send_to(value, allowed)):
+        if value in allowed:
+            return value
         index[0] += 1
         return allowed[index[0] % len(allowed)]
     if isinstance(value, list):
-        return [_guard(item, allowed, index) for item in value]
+        return [_guard(item, allowed, index, every) for item in value]
     return value
 
 
-def guard_recipients(body: Any, allowed: tuple[str, ...]) -> Any:
-    """`body` with every phone-like recipient outside `allowed` replaced by an allowed one."""
+def guard_recipients(body: Any, allowed: tuple[str, ...], *, every: bool = False) -> Any:
+    """`body` with each phone-like recipient outside `allowed` replaced by an allowed one.
+
+    With `every`, all recipients are replaced: a schema cannot say which strings are real
+    numbers, so a valid case would otherwise mostly be rejected as all_numbers_invalid.
+    """
     index = [-1]
-    if isinstance(body, dict):
-        out = {k: _guard(v, allowed, index) if k in _RECIPIENT_KEYS else v for k, v in body.items()}
-        if isinstance(out.get("Messages"), list):
-            out["Messages"] = [
-                {k: _guard(v, allowed, index) if k in _RECIPIENT_KEYS else v for k, v in m.items()}
-                if isinstance(m, dict)
-                else m
-                for m in out["Messages"]
-            ]
-        return out
-    return body
+
+    def fix(obj: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: _guard(v, allowed, index, every) if k in _RECIPIENT_KEYS else v
+            for k, v in obj.items()
+        }
+
+    if not isinstance(body, dict):
+        return body
+    out = fix(body)
+    if isinstance(out.get("Messages"), list):
+        out["Messages"] = [fix(m) if isinstance(m, dict) else m for m in out["Messages"]]
+    return out
+
+
+def guard_case(case: schemathesis.Case[Any], allowed: tuple[str, ...] | None = None) -> None:
+    """Apply the recipient guard to a generated case, all recipients when the case is valid."""
+    meta = case.meta
+    positive = meta is None or meta.generation.mode.is_positive
+    guarded = guard_recipients(case.body, allowed or recipients(), every=positive)
+    if guarded is not case.body:
+        case.body = guarded
 
 
 @schemathesis.hook
-def map_body(context: HookContext, body: Any) -> Any:
-    return guard_recipients(body, recipients())
+def map_case(context: HookContext, case: schemathesis.Case[Any]) -> schemathesis.Case[Any]:
+    guard_case(case)
+    return case
 
 
 def exchange_of(response: schemathesis.Response, case: schemathesis.Case[Any]) -> Exchange | None:

@@ -94,7 +94,7 @@ class Run:
             "/status",
             " or ".join(map(str, statuses)),
             call.status,
-            f"{call.method} {self.operation} must be answered with HTTP "
+            f"{self.operation} must be answered with HTTP "
             + " or ".join(map(str, statuses)),
         )
 

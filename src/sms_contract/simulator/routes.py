@@ -113,7 +113,7 @@ async def provider_api(request: Request) -> Response:
             return await _send(request, state, account, as_json, bulk=tail[1] == "bulksend")
         if tail in (["Sms"], []):
             return error_response("invalid_parameters_sms_root", as_json)
-        return error_response("method_not_supported", as_json)
+        return _not_allowed(tail, as_json)
     if method in ("GET", "HEAD"):
         if not state.limiter.allow(account, "GET", state.config.get_limit_per_minute):
             return error_response("get_rate_limited", as_json)
@@ -122,9 +122,21 @@ async def provider_api(request: Request) -> Response:
         if tail in (["Sms"], []):
             return error_response("invalid_parameters_sms_root", as_json)
         if tail in (["Sms", "send"], ["Sms", "bulksend"]):
-            return error_response("method_not_supported", as_json)
+            return _not_allowed(tail, as_json)
         return error_response("get_invalid_endpoint", as_json)
-    return error_response("method_not_supported", as_json)
+    return _not_allowed(tail, as_json)
+
+
+def _not_allowed(tail: list[str], as_json: bool) -> Response:
+    """The documented 405, with the Allow header RFC 9110 requires of every 405."""
+    response = error_response("method_not_supported", as_json)
+    if tail in (["Sms", "send"], ["Sms", "bulksend"]):
+        response.headers["Allow"] = "POST"
+    elif len(tail) == 3 and tail[0] in ("SMS", "Sms") and tail[1] == "Messages":
+        response.headers["Allow"] = "GET, HEAD"
+    else:
+        response.headers["Allow"] = ""
+    return response
 
 
 def _authenticate(request: Request, state: SimulatorState) -> str | None:

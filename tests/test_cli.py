@@ -1,0 +1,344 @@
+"""The command line as CI and a person meet it: exit codes, one-line errors, no secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from sms_contract.cli import main
+from sms_contract.simulator import SimulatorConfig, create_app
+from sms_contract.simulator.server import running
+
+SECRET = "tok3nSECRETvalue"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def assert_usage_error(result: Result, *fragments: str) -> None:
+    """Exit 2, one `error:` line on stderr, no traceback."""
+    assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), result.exception
+    assert "Traceback" not in result.output + result.stderr
+    text = result.stderr.strip()
+    for fragment in fragments:
+        assert fragment.lower() in text.lower(), text
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Iterator[str]:
+    config = SimulatorConfig(db=":memory:", api_token=SECRET)
+    with running(create_app(config)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def html_site() -> Iterator[str]:
+    async def page(request: Request) -> HTMLResponse:
+        return HTMLResponse("<html><body>Welcome</body></html>")
+
+    app = Starlette(routes=[Route("/{p:path}", page)])
+    with running(app) as url:
+        yield url
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port that accepts connections and never answers."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(16)
+        yield server.getsockname()[1]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+# -- bad input: one clear line, exit 2 ---------------------------------------------------------
+
+
+def test_connection_refused() -> None:
+    result = run("check", "--target-url", f"http://127.0.0.1:{free_port()}")
+    assert_usage_error(result, "connection refused")
+
+
+def test_unknown_host() -> None:
+    result = run("check", "--target-url", "http://sms.invalid", "--allow-remote", "--auth", "k:t")
+    assert_usage_error(result, "sms.invalid")
+
+
+def test_tls_error(simulator: str) -> None:
+    result = run("check", "--target-url", simulator.replace("http://", "https://"))
+    assert_usage_error(result, "TLS")
+
+
+def test_wrong_credentials(simulator: str) -> None:
+    result = run("check", "--target-url", simulator, "--auth", "simkey:wrongtoken")
+    assert_usage_error(result, "rejected the credentials")
+
+
+def test_target_answers_html(html_site: str) -> None:
+    assert_usage_error(run("check", "--target-url", html_site), "HTML")
+
+
+def test_target_times_out(silent_port: int) -> None:
+    result = run("check", "--target-url", f"http://127.0.0.1:{silent_port}", "--timeout", "0.5")
+    assert_usage_error(result, "did not answer within 0.5 s")
+
+
+def test_remote_target_needs_allow_remote() -> None:
+    assert_usage_error(
+        run("check", "--target-url", "https://staging.example.com", "--auth", "k:t"),
+        "--allow-remote",
+    )
+
+
+def test_remote_target_needs_credentials() -> None:
+    assert_usage_error(
+        run("check", "--target-url", "https://staging.example.com", "--allow-remote"),
+        "credentials",
+    )
+
+
+def test_credentials_must_be_key_colon_token() -> None:
+    result = run("check", "--target-url", "http://127.0.0.1:9", "--auth", "justakey")
+    assert_usage_error(result, "KEY:TOKEN")
+
+
+def test_url_without_scheme() -> None:
+    assert_usage_error(run("check", "--target-url", "localhost:8765"), "http://")
+
+
+def test_invalid_mode() -> None:
+    assert_usage_error(run("check", "--mode", "lenient"), "lenient")
+
+
+def test_negative_budget() -> None:
+    assert_usage_error(run("check", "--max-requests", "-1"), "-1")
+
+
+def test_unknown_scenario_selection() -> None:
+    assert_usage_error(run("check", "-k", "no-such-scenario"), "no scenario")
+
+
+def test_cassette_that_is_not_yaml(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("interactions: [\n  {request: \n")
+    assert_usage_error(run("validate", str(bad)), "not valid YAML")
+
+
+def test_yaml_that_is_not_a_cassette(tmp_path: Path) -> None:
+    other = tmp_path / "config.yaml"
+    other.write_text("name: my-app\nreplicas: 3\n")
+    assert_usage_error(run("validate", str(other)), "not a vcrpy cassette")
+
+
+def test_json_that_is_not_json(tmp_path: Path) -> None:
+    bad = tmp_path / "cassette.json"
+    bad.write_text("{not json")
+    assert_usage_error(run("validate", str(bad)), "not valid JSON")
+
+
+def test_empty_folder(tmp_path: Path) -> None:
+    assert_usage_error(run("validate", str(tmp_path)), "no cassette files")
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    assert_usage_error(run("validate", str(tmp_path / "nope")), "no such file")
+
+
+def test_spec_that_does_not_parse(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "openapi.yaml").write_text("openapi: 3.1.0\npaths: {\n  bad: [\n")
+    script = "from sms_contract.cli import main; main(['validate', 'x.yaml'])"
+    env = {**os.environ, "SMS_CONTRACT_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert "does not parse" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_unknown_mutant() -> None:
+    assert_usage_error(run("mutants", "--only", "no-such-mutant"), "unknown mutant")
+
+
+def test_report_into_missing_folder(tmp_path: Path) -> None:
+    result = run(
+        "check",
+        "-k",
+        "send[json]",
+        "--fuzz-examples",
+        "0",
+        "--report",
+        str(tmp_path / "nope" / "r.html"),
+    )
+    assert_usage_error(result, "cannot write the report")
+
+
+def test_serve_on_a_busy_port(silent_port: int) -> None:
+    assert_usage_error(run("serve", "--port", str(silent_port)), "cannot listen")
+
+
+def test_record_into_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "file"
+    target.write_text("")
+    assert_usage_error(run("record", "--out", str(target)), str(target.name))
+
+
+# -- exit codes a CI system can trust --------------------------------------------------------
+
+
+def test_check_against_the_embedded_simulator_conforms(tmp_path: Path) -> None:
+    junit, html, md = tmp_path / "junit.xml", tmp_path / "report.html", tmp_path / "r.md"
+    result = run("check", "--fuzz-examples", "2", "--junit-xml", str(junit), "--report", str(html))
+    assert result.exit_code == 0, result.output
+    assert "CONFORMS" in result.output
+    assert 'failures="0"' in junit.read_text()
+    assert "CONFORMS" in html.read_text()
+    assert run("check", "-k", "send", "--fuzz-examples", "0", "--report", str(md)).exit_code == 0
+    assert md.read_text().startswith("# sms-contract report: CONFORMS")
+
+
+def test_check_finds_violations_and_names_them(tmp_path: Path) -> None:
+    from sms_contract.mutants import catalogue
+
+    with running(catalogue()["partial-success-200"].app()) as url:
+        result = run("check", "--target-url", url, "--fuzz-examples", "0", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    failed = [s for s in report["scenarios"] if s["status"] == "failed"]
+    assert {s["id"] for s in failed} >= {"static-bulk-partial-207[json]"}
+    violation = failed[0]["violations"][0]
+    assert violation["check"] in ("partial_success_status", "expected_status")
+    assert violation["pointer"] == "/status"
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1] / "cassettes"
+    assert run("validate", str(root / "simulator")).exit_code == 0
+    result = run("validate", str(root / "reference-docs" / "static-bulk-xml.yaml"))
+    assert result.exit_code == 1
+    assert "static-bulk-xml.yaml#0" in result.output and "uri_matches_sid" in result.output
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("check", "serve", "validate", "record", "fuzz", "mutants"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert "Example" in result.output, command
+
+
+# -- no credential in any output -------------------------------------------------------------
+
+
+def test_no_secret_in_output_reports_or_cassettes(simulator: str, tmp_path: Path) -> None:
+    from sms_contract.mutants import catalogue
+
+    auth = f"simkey:{SECRET}"
+    outputs = []
+    result = run(
+        "check",
+        "--target-url",
+        simulator,
+        "--auth",
+        auth,
+        "--fuzz-examples",
+        "2",
+        "--json",
+        "--junit-xml",
+        str(tmp_path / "j.xml"),
+        "--report",
+        str(tmp_path / "r.html"),
+    )
+    assert result.exit_code == 0, result.output
+    outputs += [result.output, result.stderr]
+    # a broken target makes every report path print violations and reproductions
+    config = SimulatorConfig(db=":memory:", api_token=SECRET)
+    broken = catalogue()["error-message-changed"]
+    from sms_contract.mutants.middleware import Rewrite
+
+    with running(Rewrite(create_app(config), response=broken.response)) as url:
+        result = run(
+            "check",
+            "--target-url",
+            url,
+            "--auth",
+            auth,
+            "--fuzz-examples",
+            "2",
+            "--report",
+            str(tmp_path / "r.md"),
+        )
+    assert result.exit_code == 1, result.output
+    outputs += [result.output, result.stderr]
+    with running(create_app(config)) as fresh:  # the check above used up the rate limits
+        result = run(
+            "record",
+            "--target-url",
+            fresh,
+            "--auth",
+            auth,
+            "-k",
+            "send",
+            "--out",
+            str(tmp_path / "cassettes"),
+        )
+    assert result.exit_code == 0, result.output
+    outputs += [result.output, result.stderr]
+    files = [p.read_text() for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(files) >= 5
+    for text in outputs + files:
+        assert SECRET not in text
+        assert "c2lta2V5" not in text  # base64 of "simkey": no Authorization header either
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------------
+
+
+def test_ctrl_c_reports_what_finished_and_exits_130() -> None:
+    seen: list[str] = []
+    inner = create_app(SimulatorConfig(db=":memory:"))
+
+    async def counting(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            seen.append(scope["path"])
+        await inner(scope, receive, send)
+
+    with running(counting) as url:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sms_contract.cli", "check", "--target-url", url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while len(seen) < 20 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, (out, err)
+    assert "INTERRUPTED" in out and "scenarios passed" in out
+    assert "Traceback" not in err

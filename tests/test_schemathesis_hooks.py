@@ -1,0 +1,65 @@
+"""The shipped hooks make `schemathesis run` speak Exotel: XML, bracket forms, our checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sms_contract.mutants import catalogue
+from sms_contract.schemathesis_hooks import guard_recipients, recipients, serialize_form
+from sms_contract.simulator.server import running
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def schemathesis_run(url: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "sms_contract.schemathesis_hooks"}
+    command = [
+        sys.executable, "-m", "schemathesis.cli",
+        "--config-file", str(ROOT / "examples" / "schemathesis.toml"),
+        "run", str(ROOT / "openapi.yaml"), "--url", url, "--auth", "simkey:simtoken",
+        "--max-examples", "5", "--phases", "examples,fuzzing", "--seed", "1",
+    ]  # fmt: skip
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_schemathesis_cli_with_the_hooks_passes_the_simulator() -> None:
+    with running() as url:
+        done = schemathesis_run(url)
+    assert done.returncode == 0, done.stdout[-3000:]
+
+
+def test_schemathesis_cli_runs_the_semantic_checks() -> None:
+    # a server whose Uri names another message passes every built-in check of schemathesis;
+    # only the project's semantic check, registered by the hooks, can catch it
+    with running(catalogue()["uri-wrong-sid"].app()) as url:
+        done = schemathesis_run(url)
+    assert done.returncode == 1
+    assert "uri_matches_sid" in done.stdout
+
+
+def test_generated_recipients_are_replaced_by_allowed_numbers() -> None:
+    allowed = recipients()
+    body = {
+        "To": ["+919812345678", "not-a-number", allowed[0]],
+        "Messages": [{"To": "+14155550100", "Body": "x"}],
+        "Body": "call 9812345678",
+    }
+    guarded = guard_recipients(body, allowed)
+    assert guarded["To"][0] in allowed and guarded["To"][1:] == ["not-a-number", allowed[0]]
+    assert guarded["Messages"][0]["To"] in allowed
+    assert guarded["Body"] == "call 9812345678"  # only recipients are touched
+
+
+def test_recipient_allowlist_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMS_CONTRACT_RECIPIENTS", "+919900000001, +919900000002")
+    assert recipients() == ("+919900000001", "+919900000002")
+
+
+def test_forms_use_exotel_bracket_notation() -> None:
+    body = serialize_form(None, {"To": ["+91a", "+91b"], "Messages": [{"To": "1", "Body": "x"}]})  # type: ignore[arg-type]
+    assert body == b"To[]=%2B91a&To[]=%2B91b&Messages[0][To]=1&Messages[0][Body]=x"
