@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# the plugin's own behaviour is tested the way pytest tests plugins
+pytest_plugins = ["pytester"]
+
 ROOT = Path(__file__).resolve().parent
 REFERENCE = ROOT.parent / "shared" / "reference"
 

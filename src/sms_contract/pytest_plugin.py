@@ -89,11 +89,38 @@ def fuzz_examples(config: pytest.Config) -> int:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sms_live: runs against the live target (network)")
     for name in ("--fuzz-examples", "--max-requests"):
         value = config.getoption(name)
         if value is not None and value < 0:
             raise pytest.UsageError(f"{name} must be 0 or more, got {value}")
+    for folder in config.getoption("--cassette-dir"):
+        if not Path(folder).exists():
+            raise pytest.UsageError(f"--cassette-dir: {folder}: no such file or directory")
+    config.stash[_REMOTE] = _remote_target(config)
+
+
+_REMOTE = pytest.StashKey[Any]()
+
+
+def _remote_target(config: pytest.Config) -> Any:
+    """The --target-url target, checked before any test runs (None: the embedded simulator)."""
+    url = config.getoption("--target-url")
+    if url is None:
+        return None
+    from sms_contract import targets
+    from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID
+
+    auth = target_auth(config)
+    try:
+        return targets.remote_target(
+            url,
+            ":".join(auth) if auth else None,
+            config.getoption("--account-sid") or DEFAULT_ACCOUNT_SID,
+            allow_remote=config.getoption("--allow-remote"),
+            recipients=tuple(config.getoption("--recipient")),
+        )
+    except targets.TargetConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def target_auth(config: pytest.Config) -> tuple[str, str] | None:
@@ -142,26 +169,13 @@ def sms_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The target of the live suites: --target-url, or an embedded simulator for the session
     (one per xdist worker)."""
     from sms_contract import targets
-    from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID
 
-    config = request.config
-    url = config.getoption("--target-url")
-    recipients = tuple(config.getoption("--recipient"))
-    if url is None:
-        with targets.embedded(recipients=recipients) as target:
-            yield target
+    remote = request.config.stash[_REMOTE]
+    if remote is not None:
+        yield remote
         return
-    auth = target_auth(config)
-    try:
-        yield targets.remote_target(
-            url,
-            ":".join(auth) if auth else None,
-            config.getoption("--account-sid") or DEFAULT_ACCOUNT_SID,
-            allow_remote=config.getoption("--allow-remote"),
-            recipients=recipients,
-        )
-    except targets.TargetConfigError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    with targets.embedded(recipients=tuple(request.config.getoption("--recipient"))) as target:
+        yield target
 
 
 class _Budget:

@@ -151,7 +151,7 @@ class Registries:
 TEST_NUMBER_PREFIX = "+91900000"
 
 
-def test_number(code: int) -> str:
+def number_for(code: int) -> str:
     """The test number whose messages end in DetailedStatusCode `code` on the simulator."""
     return f"{TEST_NUMBER_PREFIX}{code}"
 

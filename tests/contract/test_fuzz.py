@@ -31,3 +31,15 @@ def test_operation(
     assert not result.failures, "\n\n".join(
         f"[{f.check}] {f.message}\nReproduce with: {f.reproduce}" for f in result.failures
     )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("operation", "mode"), CASES, ids=[f"{label} {mode}" for label, mode in CASES]
+)
+def test_operation_deeply(operation: str, mode: str, sms_fuzz_target: Any) -> None:
+    """1000 cases per operation and mode (pytest -m slow); the default run keeps it small."""
+    (result,) = fuzz(sms_fuzz_target, examples=1000, operation=operation, modes=(mode,))
+    assert not result.failures, "\n\n".join(
+        f"[{f.check}] {f.message}\nReproduce with: {f.reproduce}" for f in result.failures
+    )

@@ -16,7 +16,7 @@ from sms_contract.conformance.receiver import CallbackReceiver
 from sms_contract.conformance.session import AuthChoice, Call, Form, Session
 from sms_contract.conformance.target import Target
 from sms_contract.conformance.triggers import BODY, SENDER, triggers
-from sms_contract.registry import HttpError, load_registries, test_number
+from sms_contract.registry import HttpError, load_registries, number_for
 from sms_contract.schemastore import Mode
 from sms_contract.validate import response_data, validate_callback, validate_response
 from sms_contract.violations import AcceptedVariant, Violation, show
@@ -94,8 +94,7 @@ class Run:
             "/status",
             " or ".join(map(str, statuses)),
             call.status,
-            f"{self.operation} must be answered with HTTP "
-            + " or ".join(map(str, statuses)),
+            f"{self.operation} must be answered with HTTP " + " or ".join(map(str, statuses)),
         )
 
     def message(self, call: Call) -> dict[str, Any]:
@@ -272,7 +271,7 @@ MAX_POLLS = 30
 
 def _lifecycle(code: int | None) -> Callable[[Run], None]:
     def run(r: Run) -> None:
-        to = test_number(code) if code is not None else r.target.recipient(0)
+        to = number_for(code) if code is not None else r.target.recipient(0)
         sent = r.call("POST", "/Sms/send.json", form=_send_form(r.target, to))
         sid = r.message(sent).get("Sid")
         if not (r.expect_status(sent, 200) and isinstance(sid, str)):
@@ -303,7 +302,7 @@ def _lifecycle(code: int | None) -> Callable[[Run], None]:
 
 def _status_callback(code: int | None) -> Callable[[Run], None]:
     def run(r: Run) -> None:
-        to = test_number(code) if code is not None else r.target.recipient(0)
+        to = number_for(code) if code is not None else r.target.recipient(0)
         with CallbackReceiver() as receiver:
             sent = r.call(
                 "POST",
@@ -433,7 +432,7 @@ def all_scenarios() -> list[Scenario]:
                 Scenario(
                     f"lifecycle-{dsc.code}",
                     DETAILS + ".json",
-                    f"test number {test_number(dsc.code)} ends in {dsc.code} {dsc.name}",
+                    f"test number {number_for(dsc.code)} ends in {dsc.code} {dsc.name}",
                     _lifecycle(dsc.code),
                     cost=polls + 1,
                     needs=frozenset({"test_numbers"}),

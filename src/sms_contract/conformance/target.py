@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sms_contract.registry import load_registries, test_number
+from sms_contract.registry import load_registries, number_for
 
 
 def default_recipients() -> tuple[str, ...]:
@@ -16,7 +16,7 @@ def default_recipients() -> tuple[str, ...]:
     success = {s.status for s in registries.statuses() if s.success}
     finals = [d for d in registries.dscs() if d.final]
     ordered = sorted(finals, key=lambda d: d.status not in success)
-    return tuple(test_number(d.code) for d in ordered)
+    return tuple(number_for(d.code) for d in ordered)
 
 
 _PHONE_LIKE = re.compile(r"\d{6,}")

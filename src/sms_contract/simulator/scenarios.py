@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sms_contract.registry import DetailedStatusCode, load_registries, test_number
+from sms_contract.registry import DetailedStatusCode, load_registries, number_for
 
 _MARKER = re.compile(r"\[dsc:(\d+)\]")
 _VALID = re.compile(r"^\+?[0-9]{6,15}$")
@@ -22,7 +22,7 @@ def final_codes() -> list[DetailedStatusCode]:
 
 def test_numbers() -> dict[str, DetailedStatusCode]:
     """Every test number and the final code it drives."""
-    return {test_number(d.code): d for d in final_codes()}
+    return {number_for(d.code): d for d in final_codes()}
 
 
 def default_final() -> DetailedStatusCode:
