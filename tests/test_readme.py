@@ -1,0 +1,55 @@
+"""The README is tried as a new user would: its generated tables are current, every `bash`
+block runs as written, and the set-up commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from sms_contract import readme
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```bash\n(.*?)```", TEXT, re.DOTALL)
+
+
+def test_generated_tables_are_current() -> None:
+    assert readme.render(TEXT) == TEXT, "run: python -m sms_contract.readme --write"
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_bash_block_runs_as_written(block: str, tmp_path: Path) -> None:
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # blocks run from the repository root, as the README's reader does; outputs go to tmp
+    script = block.replace("report.html", str(tmp_path / "report.html")).replace(
+        "junit.xml", str(tmp_path / "junit.xml")
+    )
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+
+def test_setup_commands_are_what_ci_runs() -> None:
+    setup = re.search(r"## Set-up on a fresh machine\n\n```shell\n(.*?)```", TEXT, re.DOTALL)
+    assert setup, "the README has a set-up block"
+    install, tests = setup.group(1).strip().splitlines()
+    assert "pip install -e '.[test]'" in install and install.endswith("sms-contract check")
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "pip install -q -e '.[test]'" in ci
+    assert tests.split("bin/", 1)[1] in ci  # python -m pytest -n auto
+
+
+def test_github_actions_example_is_a_workflow() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-actions.yml").read_text())
+    steps = workflow["jobs"]["contract"]["steps"]
+    commands = " ".join(str(step.get("run", "")) for step in steps)
+    assert "sms-contract validate" in commands and "sms-contract check" in commands
