@@ -342,3 +342,36 @@ def test_ctrl_c_reports_what_finished_and_exits_130() -> None:
     assert process.returncode == 130, (out, err)
     assert "INTERRUPTED" in out and "scenarios passed" in out
     assert "Traceback" not in err
+
+
+# -- callbacks -------------------------------------------------------------------------------
+
+
+def test_callbacks_unknown_provider() -> None:
+    result = run("callbacks", "--receiver-url", "http://127.0.0.1:9/h", "--provider", "twilio")
+    assert_usage_error(result, "twilio")
+
+
+def test_callbacks_unreachable_receiver() -> None:
+    result = run("callbacks", "--receiver-url", f"http://127.0.0.1:{free_port()}/hooks")
+    assert_usage_error(result, "cannot reach")
+
+
+def test_callbacks_exit_codes_for_robust_and_fragile_receivers(tmp_path: Path) -> None:
+    from examples.receivers import fragile, robust
+
+    with running(robust.app) as url:
+        good = run(
+            "callbacks",
+            "--receiver-url",
+            f"{url}/hooks",
+            "--expect-reject",
+            "--junit-xml",
+            str(tmp_path / "j.xml"),
+        )
+    assert good.exit_code == 0, good.output
+    assert 'failures="0"' in (tmp_path / "j.xml").read_text()
+    with running(fragile.app) as url:
+        bad = run("callbacks", "--receiver-url", f"{url}/hooks", "--provider", "bandwidth")
+    assert bad.exit_code == 1
+    assert "receiver_no_server_error" in bad.output and "bandwidth/message-sending" in bad.output

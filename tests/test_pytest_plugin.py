@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sms_contract.callbacks import deliveries
 from sms_contract.mutants import catalogue
 from sms_contract.simulator.server import running
 
@@ -97,3 +98,28 @@ def test_record_mode_writes_scrubbed_cassettes(pytester: pytest.Pytester) -> Non
     cassette = pytester.path / "cassettes" / "recorded" / "send-json.yaml"
     text = cassette.read_text()
     assert "interactions" in text and "simtoken" not in text and "uthorization" not in text
+
+
+def test_sms_callback_feeds_every_variant_to_a_handler_in_process(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        test_handler="""
+        import json
+        import pytest
+
+        def handle(content_type, body):  # the user's webhook handler, called directly
+            data = json.loads(body)
+            return [e["type"] for e in data]  # Bandwidth sends an array of events
+
+        @pytest.mark.sms_callbacks(provider="bandwidth")
+        def test_handler(sms_callback):
+            assert handle(sms_callback.content_type, sms_callback.body)
+
+        def test_payload_fixture(callback_payloads):
+            assert {d.provider for d in callback_payloads} == {
+                "exotel", "bandwidth", "hubbucs", "mobizon"}
+        """
+    )
+    result = pytester.runpytest_subprocess("-q")
+    result.assert_outcomes(passed=len(deliveries("bandwidth")) + 1)

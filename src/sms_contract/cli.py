@@ -758,6 +758,85 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
     sys.exit(EXIT_OK if ok else EXIT_VIOLATIONS)
 
 
+@main.command()
+@click.option("--receiver-url", metavar="URL", help="your webhook endpoint")
+@click.option(
+    "--provider",
+    type=click.Choice(["exotel", "bandwidth", "hubbucs", "mobizon", "all"]),
+    default="all",
+    show_default=True,
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="same seed, same payloads")
+@click.option(
+    "--expect-reject", is_flag=True, help="also send malformed deliveries; they must get 4xx"
+)
+@click.option("--allow-remote", is_flag=True, help="allow a receiver that is not on this machine")
+@click.option("--list", "list_only", is_flag=True, help="list the deliveries and exit")
+@report_options
+def callbacks(
+    receiver_url: str | None,
+    provider: str,
+    seed: int,
+    expect_reject: bool,
+    allow_remote: bool,
+    list_only: bool,
+    junit_xml: Path | None,
+    report: Path | None,
+    as_json: bool,
+) -> None:
+    """Deliver every documented callback variant to your webhook receiver.
+
+    Exotel StatusCallback for every Status and DetailedStatusCode and the click-tracking
+    callback; Bandwidth v2 events (JSON arrays, several events, out of order); HubBucs;
+    Mobizon delivery reports. Each is generated from the schemas (seeded) and sent the way the
+    provider sends it, duplicates included. The receiver must answer 2xx within the provider's
+    deadline and never 5xx.
+
+    \b
+    Examples:
+      sms-contract callbacks --receiver-url http://127.0.0.1:8000/sms/status --provider exotel
+      sms-contract callbacks --receiver-url http://127.0.0.1:8000/hooks --expect-reject
+    """
+    require_contract()
+    from sms_contract.callbacks import deliver_all, deliveries
+    from sms_contract.conformance import is_local
+    from sms_contract.conformance.session import TargetUnreachable
+    from sms_contract.report import RunReport
+
+    planned = deliveries(provider, seed=seed, malformed=expect_reject)
+    if list_only:
+        for delivery in planned:
+            click.echo(f"{delivery.id:42} {delivery.content_type:36} {delivery.description}")
+        return
+    if not receiver_url:
+        fail("--receiver-url is required (or --list to see the deliveries)")
+    if not receiver_url.startswith(("http://", "https://")):
+        fail(f"--receiver-url must start with http:// or https://, got {receiver_url!r}")
+    if not is_local(receiver_url) and not allow_remote:
+        fail(f"{receiver_url} is not on this machine: confirm with --allow-remote")
+    started = time.perf_counter()
+    run = RunReport(
+        _redact(receiver_url),
+        f"callbacks ({provider}, seed {seed})",
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    try:
+        with _progress(sum(d.valid or expect_reject for d in planned), as_json) as tick:
+
+            def delivered(outcome: Any) -> None:
+                run.outcomes.append(outcome)
+                tick(outcome.id)
+
+            deliver_all(receiver_url, planned, expect_reject=expect_reject, on_outcome=delivered)
+    except TargetUnreachable as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        run.interrupted = True
+    run.seconds = time.perf_counter() - started
+    _write_outputs(run, junit_xml, report, as_json)
+    sys.exit(run.exit_code)
+
+
 def _redact(url: str) -> str:
     from sms_contract.scrubbing import redact_url
 

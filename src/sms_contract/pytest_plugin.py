@@ -89,6 +89,11 @@ def fuzz_examples(config: pytest.Config) -> int:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "sms_callbacks(provider='all', seed=0, malformed=False): which callback variants "
+        "parametrize `sms_callback`",
+    )
     for name in ("--fuzz-examples", "--max-requests"):
         value = config.getoption(name)
         if value is not None and value < 0:
@@ -150,7 +155,19 @@ def cassette_paths(config: pytest.Config) -> list[Path]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """A test that asks for `sms_cassette` runs once per cassette file."""
+    """`sms_cassette` runs a test once per cassette file; `sms_callback` once per callback
+    variant (narrowed with `@pytest.mark.sms_callbacks(provider=..., malformed=...)`)."""
+    if "sms_callback" in metafunc.fixturenames:
+        from sms_contract.callbacks import deliveries
+
+        marker = metafunc.definition.get_closest_marker("sms_callbacks")
+        options = dict(marker.kwargs) if marker else {}
+        found = deliveries(
+            options.get("provider", "all"),
+            seed=int(options.get("seed", 0)),
+            malformed=bool(options.get("malformed", False)),
+        )
+        metafunc.parametrize("sms_callback", found, ids=[d.id for d in found])
     if "sms_cassette" in metafunc.fixturenames:
         paths = cassette_paths(metafunc.config)
         root = Path(str(metafunc.config.rootpath))
@@ -247,6 +264,15 @@ def sms_record(request: pytest.FixtureRequest, sms_target: Any) -> Callable[[str
         ).use_cassette(str(folder / "recorded" / cassette_name(name)))
 
     return use
+
+
+@pytest.fixture(scope="session")
+def callback_payloads() -> list[Any]:
+    """Every documented callback variant of the four providers (seed 0), as `Delivery`
+    objects with `provider`, `content_type` and `body`: feed them to your handler in-process."""
+    from sms_contract.callbacks import deliveries
+
+    return deliveries()
 
 
 @pytest.fixture

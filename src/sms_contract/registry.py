@@ -108,6 +108,8 @@ class Registries:
     mobizon_statuses: tuple[dict[str, Any], ...]
     bandwidth: dict[str, Any]
     hubbucs: dict[str, Any]
+    exotel_callbacks: dict[str, Any]
+    mobizon_webhooks: dict[str, Any]
     variants: tuple[Variant, ...]
 
     # -- Exotel lookups -------------------------------------------------------------------
@@ -128,6 +130,17 @@ class Registries:
         """Reference DetailedStatusCodes of a final state that is not a success."""
         failed = {s.status for s in self.statuses() if s.final and s.success is False}
         return [d for d in self.dscs() if d.status in failed]
+
+    def delivery(self, provider: str) -> dict[str, Any]:
+        """How `provider` delivers callbacks: content_type, deadline_seconds, ..."""
+        source = {
+            "exotel": self.exotel_callbacks,
+            "bandwidth": self.bandwidth,
+            "hubbucs": self.hubbucs,
+            "mobizon": self.mobizon_webhooks,
+        }[provider]
+        delivery: dict[str, Any] = source["delivery"]
+        return delivery
 
     def http_error(self, error_id: str) -> HttpError:
         for row in self.http_errors:
@@ -192,6 +205,8 @@ def load_registries() -> Registries:
         mobizon_statuses=tuple(_load_yaml("mobizon-sms-statuses.yaml")["statuses"]),
         bandwidth=_load_yaml("bandwidth-callbacks.yaml"),
         hubbucs=_load_yaml("hubbucs-callbacks.yaml"),
+        exotel_callbacks=_load_yaml("exotel-callbacks.yaml"),
+        mobizon_webhooks=_load_yaml("mobizon-webhooks.yaml"),
         variants=tuple(variants),
     )
 

@@ -104,3 +104,26 @@ def resolve(schema: Any, mode: Mode = "strict") -> Any:
         ref = schema["$ref"]
         schema = absolutize(resolver.lookup(ref).contents, urldefrag(ref).url)
     return schema
+
+
+def bundle(relative: str, mode: Mode = "strict") -> Any:
+    """One schema of `schemas/` with every `$ref` inlined: for generators that cannot follow
+    references across files (hypothesis-jsonschema). The schemas have no recursion."""
+    resolver = registry(mode).resolver()
+
+    def inline(node: Any, base: str, depth: int) -> Any:
+        if depth > 32:
+            raise ValueError(f"{relative}: $ref nesting deeper than 32")
+        if isinstance(node, list):
+            return [inline(item, base, depth) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {k: inline(v, base, depth) for k, v in node.items() if k not in ("$ref", "$defs")}
+        out.pop("$schema", None)
+        if isinstance(node.get("$ref"), str):
+            uri = urljoin(base, node["$ref"])
+            target = inline(resolver.lookup(uri).contents, urldefrag(uri).url, depth + 1)
+            return {"allOf": [target, out]} if out else target
+        return out
+
+    return inline({"$ref": schema_uri(relative)}, schema_uri(relative), 0)

@@ -33,9 +33,13 @@ class SimulatorConfig:
     # otherwise each lifecycle step takes `step_seconds` of (virtual) time (demos).
     instant: bool = True
     step_seconds: float = 1.0
-    # Exotel's published callback behaviour: answer within 15 s, up to 2 retries.
-    callback_timeout: float = 15.0
-    callback_retries: int = 2
+    # Exotel's published callback behaviour (the exotel-callbacks registry)
+    callback_timeout: float = field(
+        default_factory=lambda: float(load_registries().delivery("exotel")["deadline_seconds"])
+    )
+    callback_retries: int = field(
+        default_factory=lambda: int(load_registries().delivery("exotel")["retries"])
+    )
     callback_backoff: float = 0.5
     ticker_interval: float = 0.02
     # deliberate faults, for the mutation harness only: the documented behaviour is a form
