@@ -40,11 +40,52 @@ def status_callback_fields(message: Message, state: SimulatorState) -> dict[str,
 
 async def deliver(state: SimulatorState, client: httpx.AsyncClient, message: Message) -> None:
     """POST one StatusCallback, retrying up to `callback_retries` times on failure."""
-    url = message.status_callback
-    assert url is not None
+    assert message.status_callback is not None
     fields = status_callback_fields(message, state)
     for name in state.config.callback_omit:
         fields.pop(name, None)
+    await post(state, client, message, "status", message.status_callback, fields)
+
+
+def click_fields(message: Message, state: SimulatorState, long_url: str) -> dict[str, Any]:
+    """The documented click-tracking parameters for one click on the message's short URL."""
+    code = message.sid[:8]
+    fields: dict[str, Any] = {
+        "sid": f"u{message.sid}",
+        "short_url": f"https://exo.tl/{code}",
+        "short_code": code,
+        "long_url": long_url,
+        "Tracking": "true",
+        "Sms_sid": message.sid,
+        "To": message.recipient,
+        "Account_sid": message.account,
+        "Total_clicks": 1,
+        "Date_created": Clock.iso(message.created_at),
+        "Created_time": Clock.iso(message.created_at),
+        "Last_viewed": Clock.iso(state.clock.now()),
+    }
+    if message.custom_field is not None:
+        fields["custom_field"] = message.custom_field
+    return fields
+
+
+async def deliver_click(state: SimulatorState, message: Message, long_url: str) -> None:
+    """POST the click-tracking callback the message's ShortenUrlParams asked for."""
+    assert message.click_callback is not None
+    async with httpx.AsyncClient() as client:
+        fields = click_fields(message, state, long_url)
+        await post(state, client, message, "click", message.click_callback, fields)
+
+
+async def post(
+    state: SimulatorState,
+    client: httpx.AsyncClient,
+    message: Message,
+    kind: str,
+    url: str,
+    fields: dict[str, Any],
+) -> None:
+    """Deliver `fields` to `url` with the documented timeout and retries; keep every attempt."""
     if state.config.callback_encoding == "json":
         body, media = json.dumps(fields), "application/json"
     else:
@@ -66,7 +107,7 @@ async def deliver(state: SimulatorState, client: httpx.AsyncClient, message: Mes
         state.store.record_attempt(
             sid=message.sid,
             account=message.account,
-            kind="status",
+            kind=kind,
             url=url,
             attempt=attempt,
             payload=json.dumps(fields),

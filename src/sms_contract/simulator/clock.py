@@ -23,3 +23,8 @@ class Clock:
     def exotel(timestamp: float) -> str:
         """Exotel's documented date format: YYYY-MM-DD HH:mm:ss, no time zone (UTC here)."""
         return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    @staticmethod
+    def iso(timestamp: float) -> str:
+        """ISO 8601 with a zone: what the click-tracking callback documents ("ISO format")."""
+        return datetime.fromtimestamp(timestamp, tz=UTC).isoformat(timespec="seconds")

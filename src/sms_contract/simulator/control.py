@@ -3,6 +3,8 @@
 POST /_control/reset                    {"account": SID?}        forget messages and callbacks
 POST /_control/accounts                 {"account": SID}         add an account (same credentials)
 POST /_control/messages/{sid}/state     {"code": DSC}            force a state (fires its callback)
+POST /_control/messages/{sid}/click     {"url": URL?}            click the message's short URL
+                                                                  (fires its click callback)
 POST /_control/clock/advance            {"seconds": N}           move the virtual clock
 POST /_control/errors                   {"error": ID, "scope": "send"|"details", "count": N,
                                          "account": SID?}         answer the next requests with a
@@ -13,7 +15,9 @@ GET  /_control/scenarios                                         test numbers an
 
 from __future__ import annotations
 
+import asyncio
 import json
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -22,6 +26,7 @@ from starlette.routing import Route
 
 from sms_contract.registry import load_registries
 from sms_contract.simulator import scenarios
+from sms_contract.simulator.callbacks import deliver_click
 from sms_contract.simulator.state import SimulatorState
 
 
@@ -75,6 +80,23 @@ async def force_state(request: Request) -> JSONResponse:
     return JSONResponse({"sid": sid, "Status": code.status, "DetailedStatusCode": code.code})
 
 
+async def click(request: Request) -> JSONResponse:
+    state = _state(request)
+    data = await _json(request)
+    sid = request.path_params["sid"]
+    message = next((m for m in state.store.messages() if m.sid == sid), None)
+    if message is None:
+        return _problem(f"no message {sid}", 404)
+    if not message.click_callback:
+        return _problem(f"message {sid} asked for no ClickTrackingCallbackUrl")
+    found = re.search(r"https?://\S+", message.body)
+    long_url = str(data.get("url") or (found.group(0) if found else "https://example.com/"))
+    task = asyncio.create_task(deliver_click(state, message, long_url))
+    state.background.add(task)
+    task.add_done_callback(state.background.discard)
+    return JSONResponse({"sid": sid, "callback": message.click_callback, "long_url": long_url})
+
+
 async def advance_clock(request: Request) -> JSONResponse:
     state = _state(request)
     data = await _json(request)
@@ -117,6 +139,7 @@ routes = [
     Route("/_control/reset", reset, methods=["POST"]),
     Route("/_control/accounts", add_account, methods=["POST"]),
     Route("/_control/messages/{sid}/state", force_state, methods=["POST"]),
+    Route("/_control/messages/{sid}/click", click, methods=["POST"]),
     Route("/_control/clock/advance", advance_clock, methods=["POST"]),
     Route("/_control/errors", force_errors, methods=["POST"]),
     Route("/_control/callbacks", callbacks, methods=["GET"]),

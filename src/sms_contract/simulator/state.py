@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 
 from sms_contract.simulator.clock import Clock
@@ -22,6 +23,8 @@ class SimulatorState:
         self.limiter = RateLimiter()
         # account -> scope -> [error id, ...]: errors the control API queued for next requests
         self.forced: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        # deliveries started outside the sender loop (clicks): kept so they are not collected
+        self.background: set[asyncio.Task[None]] = set()
 
     def accounts(self) -> set[str]:
         return self.store.accounts()
