@@ -2,7 +2,7 @@
 
 Each operation gets `examples` generated cases (valid ones, then invalid ones the target must
 reject), sent with schemathesis and checked with its response checks plus the project's
-semantic checks (registered by `sms_contract.schemathesis_hooks`).
+semantic checks (registered by `sms_contract.schemathesis_ext`).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 
-from sms_contract import schemathesis_hooks
+from sms_contract import schemathesis_ext
 from sms_contract.conformance.session import BudgetExhausted
 from sms_contract.conformance.target import Target
 from sms_contract.contract import load_contract
@@ -35,7 +35,7 @@ RESPONSE_CHECKS = (
     "response_schema_conformance",
     "negative_data_rejection",
 )
-FUZZ_CHECKS = RESPONSE_CHECKS + schemathesis_hooks.SEMANTIC_CHECKS
+FUZZ_CHECKS = RESPONSE_CHECKS + schemathesis_ext.SEMANTIC_CHECKS
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def prepare_case(case: Any, target: Target) -> None:
     what the case tests, its credentials. schemathesis re-checks afterwards whether a negative
     case is still invalid."""
     case.path_parameters = {**(case.path_parameters or {}), "AccountSid": target.account_sid}
-    schemathesis_hooks.guard_case(case, target.recipients)
+    schemathesis_ext.guard_case(case, target.recipients)
     meta = case.meta
     header_info = meta.components.get(ParameterLocation.HEADER) if meta else None
     if not (header_info is not None and header_info.mode.is_negative):

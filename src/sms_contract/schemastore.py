@@ -61,8 +61,18 @@ def _retriever(mode: Mode) -> Any:
 
 @functools.cache
 def registry(mode: Mode = "strict") -> Registry[Any]:
-    """The schema registry for a mode (file URIs, retrieved lazily, cached)."""
-    return Registry(retrieve=_retriever(mode))  # type: ignore[call-arg]
+    """The schema registry for a mode: every file of `schemas/` loaded and crawled once.
+
+    (A lazily retrieving registry is immutable, so it would fetch and crawl a file again on
+    every lookup: measured, that was most of the time replay spent validating.)
+    """
+    retrieve = _retriever(mode)
+    resources = [
+        (path.resolve().as_uri(), retrieve(path.resolve().as_uri()))
+        for path in sorted(schemas_dir().rglob("*.json"))
+    ]
+    base: Registry[Any] = Registry(retrieve=retrieve)  # type: ignore[call-arg]
+    return base.with_resources(resources).crawl()
 
 
 def absolutize(schema: Any, base: str) -> Any:
@@ -96,24 +106,32 @@ def cached_validator(schema_json: str, mode: Mode = "strict") -> Validator:
 
 
 def resolve(schema: Any, mode: Mode = "strict") -> Any:
-    """Follow `$ref` (absolute) until a schema without one; return it with its base URI."""
-    resolver = registry(mode).resolver()
+    """Follow `$ref` (absolute) until a schema without one (treat the result as read-only)."""
     for _ in range(32):
         if not (isinstance(schema, dict) and "$ref" in schema):
             break
-        ref = schema["$ref"]
-        schema = absolutize(resolver.lookup(ref).contents, urldefrag(ref).url)
+        schema = _target(schema["$ref"], mode)
     return schema
 
 
+@functools.lru_cache(maxsize=1024)
+def _target(ref: str, mode: Mode) -> Any:
+    return absolutize(registry(mode).resolver().lookup(ref).contents, urldefrag(ref).url)
+
+
 def bundle(relative: str, mode: Mode = "strict") -> Any:
-    """One schema of `schemas/` with every `$ref` inlined: for generators that cannot follow
-    references across files (hypothesis-jsonschema). The schemas have no recursion."""
+    """One schema of `schemas/` with every `$ref` inlined, for generators and compiled
+    validators that cannot follow references across files. The schemas have no recursion."""
+    return inline_refs({"$ref": schema_uri(relative)}, mode)
+
+
+def inline_refs(schema: Any, mode: Mode = "strict") -> Any:
+    """`schema` (absolute `$ref`s) with every reference replaced by what it points at."""
     resolver = registry(mode).resolver()
 
     def inline(node: Any, base: str, depth: int) -> Any:
         if depth > 32:
-            raise ValueError(f"{relative}: $ref nesting deeper than 32")
+            raise ValueError("$ref nesting deeper than 32")
         if isinstance(node, list):
             return [inline(item, base, depth) for item in node]
         if not isinstance(node, dict):
@@ -126,4 +144,15 @@ def bundle(relative: str, mode: Mode = "strict") -> Any:
             return {"allOf": [target, out]} if out else target
         return out
 
-    return inline({"$ref": schema_uri(relative)}, schema_uri(relative), 0)
+    return inline(schema, openapi_uri(), 0)
+
+
+@functools.lru_cache(maxsize=256)
+def compiled_validator(schema_json: str, mode: Mode = "strict") -> Any:
+    """A jsonschema-rs validator (compiled, several times faster) for a schema given as
+    canonical JSON text; the reference validator still explains what it rejects."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(
+        inline_refs(json.loads(schema_json), mode), validate_formats=True
+    )

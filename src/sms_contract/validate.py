@@ -12,7 +12,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from sms_contract.coerce import coerce
 from sms_contract.contract import Operation, load_contract
 from sms_contract.forms import FormError, decode_form
-from sms_contract.schemastore import Mode, cached_validator, schema_uri
+from sms_contract.schemastore import Mode, cached_validator, compiled_validator, schema_uri
 from sms_contract.semantic import Exchange, run_checks
 from sms_contract.variants import accepted_media_types, accepted_statuses, normalize
 from sms_contract.violations import AcceptedVariant, Report, Violation, show
@@ -48,8 +48,15 @@ def _text(body: bytes | str | None) -> str:
 def schema_violations(
     data: Any, schema: Any, mode: Mode, operation: str | None, check: str
 ) -> list[Violation]:
-    """Schema errors as violations, the most relevant error of each branch, with pointers."""
-    validator = cached_validator(json.dumps(schema, sort_keys=True), mode)
+    """Schema errors as violations, the most relevant error of each branch, with pointers.
+
+    The compiled validator answers first; only a payload it rejects goes through the reference
+    validator, whose errors carry the pointers and messages (tests hold the two to agreement).
+    """
+    key = json.dumps(schema, sort_keys=True)
+    if compiled_validator(key, mode).is_valid(data):
+        return []
+    validator = cached_validator(key, mode)
     return [
         _from_error(leaf, operation, check)
         for error in validator.iter_errors(data)

@@ -1,0 +1,153 @@
+"""schemathesis extensions for the SMS contract, registered when this module is imported:
+
+- a deserializer for Exotel's XML (`<TwilioResponse>`), mapped and typed by the response schema,
+- a form serializer in Exotel's bracket notation (`To[]=..`, `Messages[0][To]=..`),
+- every semantic check of `sms_contract.semantic` as a schemathesis check (one code path),
+- the recipient guard's functions (`guard_case`); `sms_contract.schemathesis_hooks` installs it
+  as a global hook for schemathesis' own CLI, while the project's fuzz pass applies it itself,
+  so importing the library never rewrites other APIs' cases.
+
+The allowlist is `SMS_CONTRACT_RECIPIENTS` (comma-separated), else the simulator's test numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import schemathesis
+from schemathesis import CheckContext, DeserializationContext, SerializationContext
+
+from sms_contract.conformance.target import default_recipients, may_send_to
+from sms_contract.contract import load_contract
+from sms_contract.forms import encode_form
+from sms_contract.semantic import CHECKS, Exchange, run_checks
+from sms_contract.validate import media_type, parse_body
+
+_RECIPIENT_KEYS = ("To",)
+
+
+def recipients() -> tuple[str, ...]:
+    """The numbers fuzzing may send to."""
+    raw = os.environ.get("SMS_CONTRACT_RECIPIENTS", "")
+    allowed = tuple(n.strip() for n in raw.split(",") if n.strip())
+    return allowed or default_recipients()
+
+
+def _operation(method: str, path: str) -> Any:
+    for operation in load_contract().operations:
+        if operation.method == method.upper() and operation.path == path:
+            return operation
+    return None
+
+
+@schemathesis.deserializer("application/xml", "text/xml")
+def deserialize_xml(ctx: DeserializationContext, response: schemathesis.Response) -> Any:
+    """Exotel XML -> the JSON shape the response schema describes."""
+    operation = _operation(ctx.operation.method, ctx.operation.path)
+    media = media_type(response.headers.get("content-type", ["application/xml"])[0])
+    schema = operation.media_types(response.status_code).get(media, {}) if operation else {}
+    return parse_body(response.content, media, schema, "strict")
+
+
+def serialize_form(ctx: SerializationContext, value: Any) -> bytes | None:
+    """Nested form data in bracket notation; anything else as its text."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        return encode_form(value).encode("utf-8")
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
+schemathesis.serializer("application/x-www-form-urlencoded")(serialize_form)
+
+
+def _guard(value: Any, allowed: tuple[str, ...], index: list[int], every: bool) -> Any:
+    if isinstance(value, str) and (every or not may_send_to(value, allowed)):
+        if value in allowed:
+            return value
+        index[0] += 1
+        return allowed[index[0] % len(allowed)]
+    if isinstance(value, list):
+        return [_guard(item, allowed, index, every) for item in value]
+    return value
+
+
+def guard_recipients(body: Any, allowed: tuple[str, ...], *, every: bool = False) -> Any:
+    """`body` with each phone-like recipient outside `allowed` replaced by an allowed one.
+
+    With `every`, all recipients are replaced: a schema cannot say which strings are real
+    numbers, so a valid case would otherwise mostly be rejected as all_numbers_invalid.
+    """
+    index = [-1]
+
+    def fix(obj: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: _guard(v, allowed, index, every) if k in _RECIPIENT_KEYS else v
+            for k, v in obj.items()
+        }
+
+    if not isinstance(body, dict):
+        return body
+    out = fix(body)
+    if isinstance(out.get("Messages"), list):
+        out["Messages"] = [fix(m) if isinstance(m, dict) else m for m in out["Messages"]]
+    return out
+
+
+def guard_case(case: schemathesis.Case[Any], allowed: tuple[str, ...] | None = None) -> None:
+    """Apply the recipient guard to a generated case, all recipients when the case is valid."""
+    meta = case.meta
+    positive = meta is None or meta.generation.mode.is_positive
+    guarded = guard_recipients(case.body, allowed or recipients(), every=positive)
+    if guarded is not case.body:
+        case.body = guarded
+
+
+def exchange_of(response: schemathesis.Response, case: schemathesis.Case[Any]) -> Exchange | None:
+    """The semantic checks' view of a schemathesis response, or None outside the contract."""
+    operation = _operation(case.operation.method, case.operation.path)
+    if operation is None:
+        return None
+    media = media_type(response.headers.get("content-type", [""])[0])
+    schema = operation.media_types(response.status_code).get(media)
+    if schema is None:
+        return None  # content_type_conformance / status_code_conformance report this
+    try:
+        data = parse_body(response.content, media, schema, "strict")
+    except ValueError:
+        return None
+    request = dict(case.body) if isinstance(case.body, Mapping) else None
+    return Exchange(
+        status=response.status_code,
+        data=data,
+        operation=operation.label,
+        account_sid=(case.path_parameters or {}).get("AccountSid"),
+        json_body=operation.is_json,
+        is_bulk_endpoint=operation.is_bulk,
+        request=request,
+    )
+
+
+def _register(name: str) -> None:
+    def semantic_check(
+        ctx: CheckContext, response: schemathesis.Response, case: schemathesis.Case[Any]
+    ) -> bool | None:
+        exchange = exchange_of(response, case)
+        if exchange is None:
+            return None
+        found = run_checks(exchange, [name])
+        if found:
+            raise AssertionError("\n".join(str(v) for v in found))
+        return True
+
+    semantic_check.__name__ = name
+    semantic_check.__doc__ = CHECKS[name].__doc__
+    schemathesis.check(semantic_check)
+
+
+for _name in CHECKS:
+    _register(_name)
+
+SEMANTIC_CHECKS = tuple(CHECKS)

@@ -1,0 +1,83 @@
+"""The compiled validator (jsonschema-rs) and the reference one (jsonschema) agree."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sms_contract.cassettes import cassette_files, interactions
+from sms_contract.contract import load_contract
+from sms_contract.schemastore import MODES, cached_validator, compiled_validator
+from sms_contract.validate import header, media_type, response_data
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _mutations(data: Any) -> Iterator[Any]:
+    """The payload itself and a few ways of breaking it: a number as text, a key dropped,
+    an extra key, a null, a wrong enum-like string."""
+    yield data
+
+    def walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+        yield path, node
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk(value, (*path, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from walk(value, (*path, index))
+
+    def replaced(path: tuple[Any, ...], value: Any) -> Any:
+        out = copy.deepcopy(data)
+        target = out
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+        return out
+
+    for path, node in list(walk(data))[1:]:
+        if isinstance(node, bool):
+            continue
+        if isinstance(node, int):
+            yield replaced(path, str(node))
+        elif isinstance(node, str):
+            yield replaced(path, node.upper() + "!")
+            yield replaced(path, None)
+        elif isinstance(node, dict) and node:
+            smaller = dict(node)
+            smaller.pop(next(iter(node)))
+            yield replaced(path, smaller) if path else smaller
+            yield replaced(path, {**node, "Unexpected": 1}) if path else {**node, "Unexpected": 1}
+
+
+def _cases() -> Iterator[tuple[str, Any, Any]]:
+    contract = load_contract()
+    for path in cassette_files([ROOT / "cassettes"]):
+        for index, i in enumerate(interactions(path)):
+            found = contract.find_operation(i.method, i.uri)
+            if found is None:
+                continue
+            media = media_type(header(i.response_headers, "Content-Type"))
+            schema = found[0].media_types(i.status).get(media)
+            data = response_data(i.method, i.uri, i.status, i.response_headers, i.response_body)
+            if schema is not None and data is not None:
+                yield f"{path.name}#{index}", schema, data
+
+
+CASES = list(_cases())
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize(("name", "schema", "data"), CASES, ids=[c[0] for c in CASES])
+def test_compiled_and_reference_validators_agree(
+    name: str, schema: Any, data: Any, mode: Any
+) -> None:
+    key = json.dumps(schema, sort_keys=True)
+    fast, reference = compiled_validator(key, mode), cached_validator(key, mode)
+    for candidate in _mutations(data):
+        assert fast.is_valid(candidate) == reference.is_valid(candidate), candidate
