@@ -63,8 +63,23 @@ def main() -> None:
 @click.option("--api-key", default=DEFAULT_API_KEY, show_default=True)
 @click.option("--api-token", default=DEFAULT_API_TOKEN, help="default: the documented token")
 @click.option("--realistic", is_flag=True, help="1 s per lifecycle step instead of instant")
+@click.option(
+    "--post-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="POST requests a minute per account before 429 (default: Exotel's published 200)",
+)
+@click.option("--get-limit", type=click.IntRange(min=1), default=None, help="GET requests a minute")
 def serve(
-    host: str, port: int, db: str, account_sid: str, api_key: str, api_token: str, realistic: bool
+    host: str,
+    port: int,
+    db: str,
+    account_sid: str,
+    api_key: str,
+    api_token: str,
+    realistic: bool,
+    post_limit: int | None,
+    get_limit: int | None,
 ) -> None:
     """Serve the reference Exotel-compatible simulator until stopped.
 
@@ -77,6 +92,8 @@ def serve(
     config = SimulatorConfig(
         account_sid=account_sid, api_key=api_key, api_token=api_token, db=db, instant=not realistic
     )
+    config.post_limit_per_minute = post_limit or config.post_limit_per_minute
+    config.get_limit_per_minute = get_limit or config.get_limit_per_minute
     app = create_app(config)
     click.echo(f"sms-contract simulator on http://{host}:{port}")
     click.echo(f"  account SID: {account_sid}")
@@ -835,6 +852,168 @@ def callbacks(
     run.seconds = time.perf_counter() - started
     _write_outputs(run, junit_xml, report, as_json)
     sys.exit(run.exit_code)
+
+
+@main.command()
+@click.option("--upstream", required=True, metavar="URL", help="the SMS API to forward to")
+@click.option(
+    "--listen",
+    default="127.0.0.1:8780",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="where the proxy listens (loopback by default)",
+)
+@click.option("--record", type=click.Path(file_okay=False, path_type=Path), help="write a cassette")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help=".html or .md")
+@click.option("--fail-on-violation", is_flag=True, help="exit 1 when any exchange broke it")
+@click.option(
+    "--mode", type=click.Choice(["strict", "tolerant"]), default="strict", show_default=True
+)
+def proxy(
+    upstream: str,
+    listen: str,
+    record: Path | None,
+    report: Path | None,
+    fail_on_violation: bool,
+    mode: str,
+) -> None:
+    """Sit between an application and an SMS API; check every exchange, change nothing.
+
+    Point your application (or its integration tests) at the proxy. Each violation is logged as
+    it happens, one line each; the summary comes at exit (Ctrl-C).
+
+    \b
+    Example:
+      sms-contract proxy --upstream https://api.exotel.com --record cassettes/live \\
+          --report proxy.html --fail-on-violation
+    """
+    require_contract()
+    import uvicorn
+
+    from sms_contract.proxy import ValidatingProxy, write_cassette
+    from sms_contract.report import RunReport
+
+    if not upstream.startswith(("http://", "https://")):
+        fail(f"--upstream must start with http:// or https://, got {upstream!r}")
+    host, sep, port_text = listen.rpartition(":")
+    if not sep or not port_text.isdigit() or not host:
+        fail(f"--listen must be HOST:PORT, got {listen!r}")
+    upstream_shown = _redact(upstream)
+    secrets: set[str] = set()
+
+    def logged(exchange: Any) -> None:
+        for name, value in exchange.request_headers:
+            if name.lower() == "authorization" and " " in value:
+                secrets.update(_credentials(value))
+        for violation in exchange.violations:
+            click.echo(f"violation: {violation}", err=True)
+
+    app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)  # type: ignore[arg-type]
+    click.echo(f"sms-contract proxy on http://{host}:{port_text} -> {upstream_shown}", err=True)
+    started = time.perf_counter()
+    try:
+        uvicorn.run(app, host=host, port=int(port_text), log_level="warning")
+    except OSError as exc:
+        fail(f"cannot listen on {listen}: {exc.strerror or exc}")
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            fail(f"cannot listen on {listen}")
+    from sms_contract.cassettes import operation_label
+    from sms_contract.conformance.runner import Outcome
+
+    run = RunReport(f"proxy -> {upstream_shown}", mode, dt.datetime.now(dt.UTC).isoformat(
+        timespec="seconds"), secrets=tuple(secrets))  # fmt: skip
+    for index, exchange in enumerate(app.exchanges):
+        run.outcomes.append(
+            Outcome(
+                f"{index}: {exchange.method} {_redact(exchange.url)}",
+                operation_label(exchange.interaction()),
+                f"HTTP {exchange.status}",
+                "proxied",
+                "failed" if exchange.violations else "passed",
+                violations=exchange.violations,
+                requests=1,
+                seconds=exchange.seconds,
+            )
+        )
+    run.seconds = time.perf_counter() - started
+    if record and app.exchanges:
+        record.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        write_cassette(app.exchanges, record / f"proxy-{stamp}.yaml", tuple(secrets))
+    _write_outputs(run, None, report, False)
+    if app.upstream_errors:
+        click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
+    sys.exit(EXIT_VIOLATIONS if fail_on_violation and run.failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--mode", type=click.Choice(["strict", "tolerant"]), default="strict", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="print the differences as JSON")
+def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
+    """Compare two recordings of the same scenarios (cassette files or folders).
+
+    Reports structural changes, not byte changes: fields added or removed, types changed,
+    status codes and Content-Types changed, code values never seen before; Sids, dates and
+    prices are never drift. Each change says whether the contract still allows it. Exit 0
+    when nothing changed, 1 when something did, 2 on bad input.
+
+    \b
+    Example (nightly: re-record against a sandbox, then gate on drift):
+      sms-contract record --target-url $SANDBOX --allow-remote --out /tmp/tonight
+      sms-contract drift cassettes/sandbox /tmp/tonight
+    """
+    import json
+
+    require_contract()
+    from sms_contract.cassettes import CassetteError
+    from sms_contract.drift import compare
+
+    try:
+        found = compare(old, new, mode)  # type: ignore[arg-type]
+    except CassetteError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "pairs": found.pairs,
+                    "unpaired": found.unpaired,
+                    "differences": [d.__dict__ for d in found.differences],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for line in found.unpaired:
+            click.echo(f"unpaired: {line}")
+        for difference in found.differences:
+            click.echo(str(difference))
+        breaking = sum(not d.allowed for d in found.differences)
+        click.echo(
+            f"{'DRIFT' if found.drifted else 'NO DRIFT'}: {found.pairs} interactions compared, "
+            f"{len(found.differences)} differences ({breaking} break the contract), "
+            f"{len(found.unpaired)} unpaired"
+        )
+    sys.exit(EXIT_VIOLATIONS if found.drifted else EXIT_OK)
+
+
+def _credentials(authorization: str) -> set[str]:
+    """The secret parts of an Authorization value: the whole credential and, for Basic, the
+    token inside it, so neither can reach a log or a report."""
+    import base64
+    import binascii
+
+    scheme, _, credential = authorization.partition(" ")
+    found = {credential}
+    if scheme.lower() == "basic":
+        with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+            found.add(base64.b64decode(credential).decode("utf-8").partition(":")[2])
+    return {s for s in found if s}
 
 
 def _redact(url: str) -> str:

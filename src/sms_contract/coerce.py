@@ -21,15 +21,30 @@ _INT = re.compile(r"^-?[0-9]+$")
 _NUM = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
+_BRANCHES: dict[tuple[int, str], tuple[Any, list[dict[str, Any]]]] = {}
+
+
 def _branches(schema: Any, mode: Mode) -> list[dict[str, Any]]:
-    """The schema and its anyOf / oneOf / allOf branches, resolved, flattened."""
+    """The schema and its anyOf / oneOf / allOf branches, resolved, flattened (memoized:
+    the schemas are the contract's own long-lived objects; the entry keeps its key alive)."""
+    key = (id(schema), mode)
+    cached = _BRANCHES.get(key)
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    found = _flatten(schema, mode)
+    if len(_BRANCHES) < 4096:
+        _BRANCHES[key] = (schema, found)
+    return found
+
+
+def _flatten(schema: Any, mode: Mode) -> list[dict[str, Any]]:
     schema = resolve(schema, mode)
     if not isinstance(schema, dict):
         return []
     out = [schema]
     for key in ("anyOf", "oneOf", "allOf"):
         for sub in schema.get(key, []):
-            out.extend(_branches(sub, mode))
+            out.extend(_flatten(sub, mode))
     return out
 
 

@@ -79,7 +79,14 @@ class Run:
         """Record a violation unless `ok`; return `ok`."""
         if not ok:
             self.violations.append(
-                Violation(check, pointer, show(expected), show(actual), message, self.operation)
+                Violation(
+                    check,
+                    pointer,
+                    show(expected),
+                    show(actual, quote=True),
+                    message,
+                    self.operation,
+                )
             )
         return ok
 
