@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -111,8 +113,48 @@ def serve(
         raise
 
 
+@dataclass(frozen=True)
+class TargetArgs:
+    """What the target options say: which target, and how carefully to use it."""
+
+    target_url: str | None
+    auth: str | None
+    account_sid: str
+    mode: str
+    allow_remote: bool
+    recipients: tuple[str, ...]
+    max_requests: int | None
+    rate: float | None
+    timeout: float
+
+
+@dataclass(frozen=True)
+class ReportArgs:
+    """Where the report goes besides the terminal."""
+
+    junit_xml: Path | None
+    report: Path | None
+    as_json: bool
+
+
+def _grouped(cls: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Collect the options that are fields of `cls` into one `name` argument."""
+    fields = list(cls.__dataclass_fields__)
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            grouped = cls(**{field: kwargs.pop(field) for field in fields})
+            return func(**{name: grouped}, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options that say which target to check and how carefully."""
+    """The options that say which target to check and how carefully (-> `target: TargetArgs`)."""
+    func = _grouped(TargetArgs, "target")(func)
     options = [
         click.option(
             "--target-url",
@@ -178,6 +220,8 @@ def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--junit-xml, --report and --json (-> `output: ReportArgs`)."""
+    func = _grouped(ReportArgs, "output")(func)
     options = [
         click.option("--junit-xml", type=click.Path(dir_okay=False, path_type=Path)),
         click.option(
@@ -193,42 +237,38 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextlib.contextmanager
-def _target(
-    target_url: str | None,
-    auth: str | None,
-    account_sid: str,
-    allow_remote: bool,
-    recipients: tuple[str, ...],
-    embedded: SimulatorConfig | None = None,
-) -> Iterator[Any]:
+def _target(args: TargetArgs, embedded: SimulatorConfig | None = None) -> Iterator[Any]:
     """The target to run against: the named one, or an embedded simulator for the run."""
     from sms_contract import targets
 
-    if target_url is None:
-        with targets.embedded(embedded, recipients) as target:
+    if args.target_url is None:
+        with targets.embedded(embedded, args.recipients) as target:
             yield target
         return
     try:
         target = targets.remote_target(
-            target_url, auth, account_sid, allow_remote=allow_remote, recipients=recipients
+            args.target_url,
+            args.auth,
+            args.account_sid,
+            allow_remote=args.allow_remote,
+            recipients=args.recipients,
         )
     except targets.TargetConfigError as exc:
         fail(str(exc))
     yield target
 
 
-def _write_outputs(
-    report: Any, junit_xml: Path | None, report_path: Path | None, as_json: bool
-) -> None:
+def _write_outputs(report: Any, output: ReportArgs) -> None:
     from rich.console import Console
 
-    if as_json:
+    if output.as_json:
         click.echo(report.to_json())
     else:
         _print_summary(report, Console())
+    report_path = output.report
     try:
-        if junit_xml:
-            junit_xml.write_text(report.to_junit(), encoding="utf-8")
+        if output.junit_xml:
+            output.junit_xml.write_text(report.to_junit(), encoding="utf-8")
         if report_path:
             text = (
                 report.to_html()
@@ -348,20 +388,10 @@ def _budget(max_requests: int | None, rate: float | None, local: bool) -> tuple[
 )
 @report_options
 def check(
-    target_url: str | None,
-    auth: str | None,
-    account_sid: str,
-    mode: str,
-    allow_remote: bool,
-    recipients: tuple[str, ...],
-    max_requests: int | None,
-    rate: float | None,
-    timeout: float,
+    target: TargetArgs,
     fuzz_examples: int,
     patterns: tuple[str, ...],
-    junit_xml: Path | None,
-    report: Path | None,
-    as_json: bool,
+    output: ReportArgs,
 ) -> None:
     """Run the live conformance suite and a bounded fuzz pass against a target.
 
@@ -379,22 +409,7 @@ def check(
     scenarios = list(select(all_scenarios(), list(patterns)))
     if not scenarios:
         fail(f"no scenario id contains {' or '.join(patterns)}")
-    _run_suite(
-        target_url,
-        auth,
-        account_sid,
-        mode,
-        allow_remote,
-        recipients,
-        max_requests,
-        rate,
-        timeout,
-        scenarios,
-        fuzz_examples,
-        junit_xml,
-        report,
-        as_json,
-    )
+    _run_suite(target, scenarios, fuzz_examples, output)
 
 
 @main.command()
@@ -407,21 +422,7 @@ def check(
     help="schemathesis cases per operation and generation mode",
 )
 @report_options
-def fuzz(
-    target_url: str | None,
-    auth: str | None,
-    account_sid: str,
-    mode: str,
-    allow_remote: bool,
-    recipients: tuple[str, ...],
-    max_requests: int | None,
-    rate: float | None,
-    timeout: float,
-    examples: int,
-    junit_xml: Path | None,
-    report: Path | None,
-    as_json: bool,
-) -> None:
+def fuzz(target: TargetArgs, examples: int, output: ReportArgs) -> None:
     """Fuzz the target with schemathesis over openapi.yaml (valid and invalid cases).
 
     Recipients of generated sends are replaced by allowed numbers, so fuzzing staging texts
@@ -432,39 +433,11 @@ def fuzz(
       sms-contract fuzz --examples 200
       sms-contract fuzz --target-url http://127.0.0.1:8765 --max-requests 500
     """
-    _run_suite(
-        target_url,
-        auth,
-        account_sid,
-        mode,
-        allow_remote,
-        recipients,
-        max_requests,
-        rate,
-        timeout,
-        [],
-        examples,
-        junit_xml,
-        report,
-        as_json,
-    )
+    _run_suite(target, [], examples, output)
 
 
 def _run_suite(
-    target_url: str | None,
-    auth: str | None,
-    account_sid: str,
-    mode: str,
-    allow_remote: bool,
-    recipients: tuple[str, ...],
-    max_requests: int | None,
-    rate: float | None,
-    timeout: float,
-    scenarios: list[Any],
-    fuzz_examples: int,
-    junit_xml: Path | None,
-    report: Path | None,
-    as_json: bool,
+    args: TargetArgs, scenarios: list[Any], fuzz_examples: int, output: ReportArgs
 ) -> NoReturn:
     """Scenarios, then the fuzz pass, then the rate-limit probes; report; exit."""
     require_contract()
@@ -483,8 +456,9 @@ def _run_suite(
         db=":memory:", post_limit_per_minute=10**9, get_limit_per_minute=10**9
     )
     embedded = None if any(s.kind == "rate-limit" for s in scenarios) else unthrottled
-    with _target(target_url, auth, account_sid, allow_remote, recipients, embedded) as target:
-        budget, pace = _budget(max_requests, rate, is_local(target.url))
+    target_url, mode, timeout = args.target_url, args.mode, args.timeout
+    with _target(args, embedded) as target:
+        budget, pace = _budget(args.max_requests, args.rate, is_local(target.url))
         run = RunReport(
             "embedded simulator" if target_url is None else _redact(target_url),
             mode,
@@ -495,7 +469,7 @@ def _run_suite(
         try:
             preflight(target, timeout)
             with (
-                _progress(len(scenarios) + fuzz_steps, as_json) as tick,
+                _progress(len(scenarios) + fuzz_steps, output.as_json) as tick,
                 httpx.Client(timeout=timeout) as client,
             ):
                 session = Session(target, client, max_requests=budget, rate=pace)
@@ -527,7 +501,7 @@ def _run_suite(
         except KeyboardInterrupt:
             run.interrupted = True
         run.seconds = time.perf_counter() - started
-    _write_outputs(run, junit_xml, report, as_json)
+    _write_outputs(run, output)
     sys.exit(run.exit_code)
 
 
@@ -606,20 +580,7 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
     help="vcrpy record mode",
 )
 @click.option("--select", "-k", "patterns", multiple=True, metavar="TEXT")
-def record(
-    target_url: str | None,
-    auth: str | None,
-    account_sid: str,
-    mode: str,
-    allow_remote: bool,
-    recipients: tuple[str, ...],
-    max_requests: int | None,
-    rate: float | None,
-    timeout: float,
-    out: Path,
-    record_mode: str,
-    patterns: tuple[str, ...],
-) -> None:
+def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...]) -> None:
     """Record every conformance scenario as a scrubbed vcrpy cassette.
 
     Without --target-url it records from the embedded simulator (with its rate limits lowered
@@ -639,32 +600,34 @@ def record(
     from sms_contract.conformance.session import TargetUnreachable
     from sms_contract.recording import record as record_scenarios
 
+    args = target
+    embedded_run = args.target_url is None
     embedded = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
-    with _target(target_url, auth, account_sid, allow_remote, recipients, embedded) as target:
-        budget, pace = _budget(max_requests, rate, is_local(target.url))
+    with _target(args, embedded) as live:
+        budget, pace = _budget(args.max_requests, args.rate, is_local(live.url))
         scenarios = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
         if not scenarios:
             fail(f"no recordable scenario id contains {' or '.join(patterns)}")
 
         def reset() -> None:
-            httpx.post(f"{target.base}/_control/reset", json={}).raise_for_status()
+            httpx.post(f"{live.base}/_control/reset", json={}).raise_for_status()
 
         written = failed = 0
         try:
-            preflight(target, timeout)
+            preflight(live, args.timeout)
             with _progress(len(scenarios), False) as tick:
                 for outcome, path in record_scenarios(
-                    target,
+                    live,
                     out,
                     scenarios,
-                    mode=mode,  # type: ignore[arg-type]
+                    mode=args.mode,  # type: ignore[arg-type]
                     record_mode=record_mode,
                     max_requests=budget,
                     rate=pace,
-                    timeout=timeout,
-                    between=reset if target_url is None else None,
+                    timeout=args.timeout,
+                    between=reset if embedded_run else None,
                     # as if recorded from `sms-contract serve` on its default port
-                    recorded_base=EMBEDDED_BASE if target_url is None else None,
+                    recorded_base=EMBEDDED_BASE if embedded_run else None,
                 ):
                     tick(outcome.id)
                     written += path is not None
@@ -797,9 +760,7 @@ def callbacks(
     expect_reject: bool,
     allow_remote: bool,
     list_only: bool,
-    junit_xml: Path | None,
-    report: Path | None,
-    as_json: bool,
+    output: ReportArgs,
 ) -> None:
     """Deliver every documented callback variant to your webhook receiver.
 
@@ -838,7 +799,7 @@ def callbacks(
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     try:
-        with _progress(sum(d.valid or expect_reject for d in planned), as_json) as tick:
+        with _progress(sum(d.valid or expect_reject for d in planned), output.as_json) as tick:
 
             def delivered(outcome: Any) -> None:
                 run.outcomes.append(outcome)
@@ -850,7 +811,7 @@ def callbacks(
     except KeyboardInterrupt:
         run.interrupted = True
     run.seconds = time.perf_counter() - started
-    _write_outputs(run, junit_xml, report, as_json)
+    _write_outputs(run, output)
     sys.exit(run.exit_code)
 
 
@@ -941,7 +902,7 @@ def proxy(
         record.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         write_cassette(app.exchanges, record / f"proxy-{stamp}.yaml", tuple(secrets))
-    _write_outputs(run, None, report, False)
+    _write_outputs(run, ReportArgs(None, report, False))
     if app.upstream_errors:
         click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
     sys.exit(EXIT_VIOLATIONS if fail_on_violation and run.failed else EXIT_OK)

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from starlette.types import Message, Receive, Scope, Send
 
+from sms_contract.asgi import read_body
 from sms_contract.cassettes import Interaction, validate_interaction
 from sms_contract.schemastore import Mode
 from sms_contract.violations import Violation
@@ -104,13 +105,7 @@ class ValidatingProxy:
             return
         if scope["type"] != "http":
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
+        body = await read_body(receive)
         query = scope.get("query_string", b"").decode("latin-1")
         url = self.upstream + scope.get("raw_path", scope["path"].encode()).decode("latin-1")
         url += f"?{query}" if query else ""

@@ -168,6 +168,18 @@ def _body_or_violation(
         )
 
 
+def _conforms(
+    report: Report, data: Any, schema: Any, mode: Mode, label: str, check: str, provider: str
+) -> Any:
+    """Add the schema's findings on `data` to `report` (tolerant mode first maps the known
+    variants of `provider` back to the strict reading); return the data as checked."""
+    if mode == "tolerant":
+        data, accepted = normalize(data, provider)
+        report.accepted.extend(accepted)
+    report.extend(schema_violations(data, schema, mode, label, check))
+    return data
+
+
 def validate_response(
     method: str,
     url: str,
@@ -259,10 +271,7 @@ def validate_response(
     if problem:
         report.append(problem)
         return report
-    if mode == "tolerant":
-        data, accepted = normalize(data, "exotel")
-        report.accepted.extend(accepted)
-    report.extend(schema_violations(data, schema, mode, label, "response_schema_conformance"))
+    data = _conforms(report, data, schema, mode, label, "response_schema_conformance", "exotel")
     # only an accepted send is compared with its request (bulk item order); decoding the form
     # of every rejected one was measured to cost more than validating its response
     success = 200 <= status_for_checks < 300
@@ -419,10 +428,8 @@ def validate_callback(
         if problem:
             report.append(problem)
             return report
-    if mode == "tolerant":
-        data, accepted_variants = normalize(data, provider.split("-")[0])
-        report.accepted.extend(accepted_variants)
-    report.extend(schema_violations(data, schema, mode, label, "callback_schema_conformance"))
+    family = provider.split("-")[0]
+    data = _conforms(report, data, schema, mode, label, "callback_schema_conformance", family)
     if provider == "exotel":
         report.extend(
             run_checks(

@@ -10,6 +10,8 @@ from typing import Any
 import xmltodict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sms_contract.asgi import read_body
+
 
 @dataclass
 class Exchange:
@@ -105,13 +107,9 @@ class Rewrite:
         if scope["type"] != "http" or not scope["path"].startswith("/v"):
             await self.app(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        request = Request(scope["method"], scope["path"], list(scope["headers"]), b"".join(chunks))
+        request = Request(
+            scope["method"], scope["path"], list(scope["headers"]), await read_body(receive)
+        )
         if self.request:
             self.request(request)
         scope = dict(scope, headers=request.headers)

@@ -1,0 +1,51 @@
+"""The wheel carries the contract: installed from it, away from this checkout, check runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_wheel_installs_and_runs_check_from_anywhere(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(dist)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    (wheel,) = dist.glob("sms_contract-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    # the dependencies come from this environment (no network in a test); sms-contract itself
+    # only from the wheel: a plain path in a .pth file, unlike site-packages, runs no .pth of
+    # its own, so this environment's editable install does not leak in
+    site = Path(
+        subprocess.check_output(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            text=True,
+        ).strip()
+    )
+    (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k not in ("SMS_CONTRACT_DIR", "PYTHONPATH")}
+    where = subprocess.check_output(
+        [str(python), "-c", "import sms_contract.resources as r; print(r.contract_dir())"],
+        cwd=tmp_path, env=env, text=True,
+    ).strip()  # fmt: skip
+    assert where.startswith(str(venv)) and where.endswith("_contract"), where
+    done = subprocess.run(
+        [str(venv / "bin" / "sms-contract"), "check", "-k", "send", "-k", "error-body",
+         "--fuzz-examples", "2"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "CONFORMS" in done.stdout
