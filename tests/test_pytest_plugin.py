@@ -123,3 +123,17 @@ def test_sms_callback_feeds_every_variant_to_a_handler_in_process(
     )
     result = pytester.runpytest_subprocess("-q")
     result.assert_outcomes(passed=len(deliveries("bandwidth")) + 1)
+
+
+def test_options_can_live_in_pyproject(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user=USER_TEST)
+    with running(catalogue()["dsc-as-string"].app()) as url:
+        pytester.makepyprojecttoml(
+            f"""
+            [tool.pytest.ini_options]
+            sms_contract_target_url = "{url}"
+            sms_contract_max_requests = "50"
+            """
+        )
+        result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)  # the ini's target (a broken server) was used

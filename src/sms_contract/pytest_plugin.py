@@ -66,6 +66,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="a number live runs may send to (repeatable; default: the simulator's test numbers)",
     )
     parser.addini("sms_contract_mode", "default --contract-mode", default="strict")
+    parser.addini("sms_contract_target_url", "default --target-url", default="")
+    parser.addini("sms_contract_account_sid", "default --account-sid", default="")
+    parser.addini("sms_contract_max_requests", "default --max-requests", default="")
+    parser.addini("sms_contract_record_mode", "default --record-mode", default="none")
     parser.addini("sms_contract_cassette_dirs", "cassette folders to validate", type="paths")
     parser.addini("sms_contract_fuzz_examples", "default --fuzz-examples", default="25")
     parser.addini(
@@ -88,7 +92,26 @@ def fuzz_examples(config: pytest.Config) -> int:
     return int(_option(config, "--fuzz-examples", "sms_contract_fuzz_examples") or 25)
 
 
+def _ini_defaults(config: pytest.Config) -> None:
+    """Options left unset on the command line take their ini (pyproject) value."""
+    for option, ini, convert in (
+        ("target_url", "sms_contract_target_url", str),
+        ("account_sid", "sms_contract_account_sid", str),
+        ("max_requests", "sms_contract_max_requests", int),
+        ("record_mode", "sms_contract_record_mode", str),
+    ):
+        value = config.getini(ini)
+        if getattr(config.option, option) is None and value:
+            try:
+                setattr(config.option, option, convert(value))
+            except ValueError:
+                raise pytest.UsageError(f"{ini} = {value!r} is not valid") from None
+    if config.option.record_mode not in (None, *RECORD_MODES):
+        raise pytest.UsageError(f"sms_contract_record_mode must be one of {RECORD_MODES}")
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    _ini_defaults(config)
     config.addinivalue_line(
         "markers",
         "sms_callbacks(provider='all', seed=0, malformed=False): which callback variants "
