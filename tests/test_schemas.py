@@ -6,27 +6,11 @@ import copy
 from typing import Any
 
 import pytest
+from tests.factories import sms_message
 
 from sms_contract import validate_payload
 
-MESSAGE: dict[str, Any] = {
-    "Sid": "0f477d60517e6e6a0f6d9a7e9af8630e",
-    "AccountSid": "acme",
-    "From": "08012345678/ACME",
-    "To": "09999930240",
-    "DateCreated": "2026-01-02 03:04:05",
-    "DateUpdated": "2026-01-02 03:04:05",
-    "DateSent": None,
-    "Body": "Hello",
-    "Direction": "outbound-api",
-    "Uri": "/v1/Accounts/acme/SMS/Messages/0f477d60517e6e6a0f6d9a7e9af8630e.json",
-    "ApiVersion": None,
-    "Price": None,
-    "Status": "queued",
-    "DetailedStatusCode": 21010,
-    "DetailedStatus": "PENDING_TO_OPERATOR",
-    "SmsUnits": None,
-}
+MESSAGE: dict[str, Any] = sms_message("0f477d60517e6e6a0f6d9a7e9af8630e", "09999930240")
 CALLBACK = {
     "SmsSid": "abc123",
     "To": "09999930240",

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from tests.factories import sms_message
 
 from sms_contract import validate_response
 from sms_contract.semantic import CHECKS
@@ -17,26 +18,7 @@ JSON = {"Content-Type": "application/json"}
 
 
 def message(sid: str | None = "a1", to: str = "09999900001", **over: Any) -> dict[str, Any]:
-    base = {
-        "Sid": sid,
-        "AccountSid": "acme",
-        "From": "080/ACME",
-        "To": to,
-        "DateCreated": "2026-01-02 03:04:05",
-        "DateUpdated": "2026-01-02 03:04:05",
-        "DateSent": None,
-        "Body": "Hi",
-        "Direction": "outbound-api",
-        "Uri": f"/v1/Accounts/acme/SMS/Messages/{sid}.json" if sid else None,
-        "ApiVersion": None,
-        "Price": None,
-        "Status": "queued",
-        "DetailedStatusCode": 21010,
-        "DetailedStatus": "PENDING_TO_OPERATOR",
-        "SmsUnits": None,
-    }
-    base.update(over)
-    return {"SMSMessage": base}
+    return {"SMSMessage": sms_message(sid, to, **over)}
 
 
 FAILED = {
