@@ -13,11 +13,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_the_wheel_installs_and_runs_check_from_anywhere(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    subprocess.run(
+    built = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
          "-q", "-w", str(dist)],
-        check=True, capture_output=True, timeout=300,
+        capture_output=True, text=True, timeout=300,
     )  # fmt: skip
+    assert built.returncode == 0, built.stderr[-2000:]
     (wheel,) = dist.glob("sms_contract-*.whl")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
