@@ -781,17 +781,18 @@ def callbacks(
     from sms_contract.conformance.session import TargetUnreachable
     from sms_contract.report import RunReport
 
+    if not list_only:
+        if not receiver_url:
+            fail("--receiver-url is required (or --list to see the deliveries)")
+        if not receiver_url.startswith(("http://", "https://")):
+            fail(f"--receiver-url must start with http:// or https://, got {receiver_url!r}")
+        if not is_local(receiver_url) and not allow_remote:
+            fail(f"{receiver_url} is not on this machine: confirm with --allow-remote")
     planned = deliveries(provider, seed=seed, malformed=expect_reject)
-    if list_only:
+    if list_only or not receiver_url:
         for delivery in planned:
             click.echo(f"{delivery.id:42} {delivery.content_type:36} {delivery.description}")
         return
-    if not receiver_url:
-        fail("--receiver-url is required (or --list to see the deliveries)")
-    if not receiver_url.startswith(("http://", "https://")):
-        fail(f"--receiver-url must start with http:// or https://, got {receiver_url!r}")
-    if not is_local(receiver_url) and not allow_remote:
-        fail(f"{receiver_url} is not on this machine: confirm with --allow-remote")
     started = time.perf_counter()
     run = RunReport(
         _redact(receiver_url),
