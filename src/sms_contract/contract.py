@@ -123,13 +123,6 @@ class Contract:
                 return operation, match.groupdict()
         return None
 
-    def operations_for_path(self, url: str) -> list[Operation]:
-        """Operations whose path matches `url` under any method (for 405 detection)."""
-        path = urlsplit(url).path
-        start = path.find("/v1/")
-        tail = path[start:] if start >= 0 else path
-        return [o for o in self.operations if o.pattern.match(tail)]
-
 
 class ContractError(Exception):
     """openapi.yaml, a schema or a registry cannot be read (bad input: exit 2)."""

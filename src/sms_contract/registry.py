@@ -148,10 +148,6 @@ class Registries:
                 return row
         raise KeyError(f"no HTTP error row with id {error_id!r}")
 
-    def http_error_pairs(self) -> set[tuple[int, int | None]]:
-        """Every documented (HTTP status, API error code) pair."""
-        return {(e.status, e.code) for e in self.http_errors}
-
     def variant(self, variant_id: str) -> Variant:
         for row in self.variants:
             if row.id == variant_id:

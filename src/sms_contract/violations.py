@@ -66,10 +66,6 @@ class Report(list[Violation]):
         super().__init__(violations or [])
         self.accepted: list[AcceptedVariant] = []
 
-    def extend_report(self, other: Report) -> None:
-        self.extend(other)
-        self.accepted.extend(other.accepted)
-
     def __repr__(self) -> str:
         return f"Report(violations={list(self)!r}, accepted={self.accepted!r})"
 

@@ -67,10 +67,6 @@ def _add(m: Mutant) -> None:
     MUTANTS[m.name] = m
 
 
-def _success(ex: Exchange) -> bool:
-    return ex.status in (200, 207) and ex.error() is None
-
-
 # -- errors ---------------------------------------------------------------------------------
 
 
