@@ -50,3 +50,11 @@ def test_the_wheel_installs_and_runs_check_from_anywhere(tmp_path: Path) -> None
     )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "CONFORMS" in done.stdout
+
+
+def test_every_exported_name_resolves() -> None:
+    import sms_contract
+
+    assert sorted(sms_contract.__all__) == sorted(sms_contract._EXPORTS)
+    for name in sms_contract.__all__:
+        assert getattr(sms_contract, name) is not None

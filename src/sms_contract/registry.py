@@ -43,6 +43,7 @@ class DetailedStatusCode:
     catalogue: str
     line: int | None
     description: str
+    situation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,13 @@ class Registries:
         }[provider]
         delivery: dict[str, Any] = source["delivery"]
         return delivery
+
+    def dsc_for_situation(self, situation: str) -> DetailedStatusCode:
+        """The DetailedStatusCode the registry names for a situation (e.g. invalid-destination)."""
+        for row in self.detailed_status_codes:
+            if row.situation == situation:
+                return row
+        raise KeyError(f"no DetailedStatusCode row with situation {situation!r}")
 
     def http_error(self, error_id: str) -> HttpError:
         for row in self.http_errors:

@@ -277,10 +277,7 @@ def _accept(
     single: bool,
 ) -> Response:
     """Store the valid items, answer 200 (all accepted) or 207 (some failed), in request order."""
-    registries = load_registries()
-    invalid_number = registries.failure_dscs()[
-        1
-    ]  # after failed-dnd: FAILED_INVALID_DESTINATION_NUMBER
+    invalid_number = load_registries().dsc_for_situation("invalid-destination")
     now = state.clock.now()
     params = form.get("ShortenUrlParams") if isinstance(form.get("ShortenUrlParams"), dict) else {}
     stored: list[Message] = []
