@@ -21,20 +21,29 @@ _INT = re.compile(r"^-?[0-9]+$")
 _NUM = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
-_BRANCHES: dict[tuple[int, str], tuple[Any, list[dict[str, Any]]]] = {}
+_Plan = tuple[list[dict[str, Any]], set[str], dict[str, Any]]
+_PLANS: dict[tuple[int, str], tuple[Any, _Plan]] = {}
 
 
-def _branches(schema: Any, mode: Mode) -> list[dict[str, Any]]:
-    """The schema and its anyOf / oneOf / allOf branches, resolved, flattened (memoized:
-    the schemas are the contract's own long-lived objects; the entry keeps its key alive)."""
+def _plan(schema: Any, mode: Mode) -> _Plan:
+    """The schema's branches (resolved, flattened), the types they allow and their properties.
+
+    Memoized by identity: the schemas are the contract's own long-lived objects, and each
+    entry keeps its key alive, so an id is never reused while cached.
+    """
     key = (id(schema), mode)
-    cached = _BRANCHES.get(key)
+    cached = _PLANS.get(key)
     if cached is not None and cached[0] is schema:
         return cached[1]
-    found = _flatten(schema, mode)
-    if len(_BRANCHES) < 4096:
-        _BRANCHES[key] = (schema, found)
-    return found
+    branches = _flatten(schema, mode)
+    properties: dict[str, Any] = {}
+    for branch in branches:
+        for name, sub in branch.get("properties", {}).items():
+            properties.setdefault(name, sub)
+    plan = (branches, _types(branches), properties)
+    if len(_PLANS) < 4096:
+        _PLANS[key] = (schema, plan)
+    return plan
 
 
 def _flatten(schema: Any, mode: Mode) -> list[dict[str, Any]]:
@@ -67,10 +76,9 @@ def _types(branches: list[dict[str, Any]]) -> set[str]:
 
 def coerce(data: Any, schema: Any, mode: Mode = "strict") -> Any:
     """Return `data` with text turned into the types `schema` (absolute `$ref`s) asks for."""
-    branches = _branches(schema, mode)
+    branches, types, properties = _plan(schema, mode)
     if not branches:
         return data
-    types = _types(branches)
     if isinstance(data, str):
         if "string" in types:
             return data
@@ -82,10 +90,6 @@ def coerce(data: Any, schema: Any, mode: Mode = "strict") -> Any:
     if isinstance(data, dict) and "array" in types and ("object" not in types or _repeated(data)):
         return coerce(_split(data), schema, mode)
     if isinstance(data, dict):
-        properties: dict[str, Any] = {}
-        for branch in branches:
-            for name, sub in branch.get("properties", {}).items():
-                properties.setdefault(name, sub)
         return {
             key: coerce(value, properties[key], mode) if key in properties else value
             for key, value in data.items()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -53,7 +54,7 @@ def schema_violations(
     The compiled validator answers first; only a payload it rejects goes through the reference
     validator, whose errors carry the pointers and messages (tests hold the two to agreement).
     """
-    key = json.dumps(schema, sort_keys=True)
+    key = _schema_key(schema)
     if compiled_validator(key, mode).is_valid(data):
         return []
     validator = cached_validator(key, mode)
@@ -62,6 +63,27 @@ def schema_violations(
         for error in validator.iter_errors(data)
         for leaf in _leaves(error)
     ]
+
+
+@functools.cache
+def ref_schema(relative: str) -> dict[str, str]:
+    """`{"$ref": <file URI>}` for a schema of `schemas/`: one object per file, so the caches
+    keyed by schema identity hit (treat it as read-only)."""
+    return {"$ref": schema_uri(relative)}
+
+
+_KEYS: dict[int, tuple[Any, str]] = {}
+
+
+def _schema_key(schema: Any) -> str:
+    """Canonical JSON text of a schema (the validator caches' key), memoized by identity."""
+    cached = _KEYS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    key = json.dumps(schema, sort_keys=True)
+    if len(_KEYS) < 4096:
+        _KEYS[id(schema)] = (schema, key)
+    return key
 
 
 def _leaves(error: ValidationError) -> list[ValidationError]:
@@ -221,7 +243,7 @@ def validate_response(
                     AcceptedVariant(variant, "/status", f"HTTP {status} for {situation}")
                 )
                 media_map = {
-                    m: {"$ref": schema_uri("exotel/rest-exception.json")}
+                    m: ref_schema("exotel/rest-exception.json")
                     for m in operation.media_types(200)
                 }
                 status_for_checks = 200
@@ -303,7 +325,7 @@ def response_data(
     documented error on any path carries.
     """
     media = media_type(header(headers, "Content-Type"))
-    schema: Any = {"$ref": schema_uri("exotel/rest-exception.json")}
+    schema: Any = ref_schema("exotel/rest-exception.json")
     found = load_contract().find_operation(method, url)
     if found is not None:
         schema = found[0].media_types(status).get(media, schema)
@@ -403,7 +425,7 @@ def validate_callback(
     media = media_type(content_type) if content_type else documented
     report = Report()
     label = f"{provider} callback"
-    schema = {"$ref": schema_uri(relative)}
+    schema = ref_schema(relative)
     if isinstance(body, Mapping):
         data: Any = coerce(dict(body), schema, mode) if media.endswith("urlencoded") else dict(body)
     else:
@@ -449,7 +471,7 @@ def validate_payload(relative_schema: str, data: Any, mode: Mode = "strict") -> 
         report.accepted.extend(accepted)
     report.extend(
         schema_violations(
-            data, {"$ref": schema_uri(relative_schema)}, mode, relative_schema, "schema_conformance"
+            data, ref_schema(relative_schema), mode, relative_schema, "schema_conformance"
         )
     )
     return report
