@@ -243,8 +243,7 @@ def validate_response(
                     AcceptedVariant(variant, "/status", f"HTTP {status} for {situation}")
                 )
                 media_map = {
-                    m: ref_schema("exotel/rest-exception.json")
-                    for m in operation.media_types(200)
+                    m: ref_schema("exotel/rest-exception.json") for m in operation.media_types(200)
                 }
                 status_for_checks = 200
                 break

@@ -1,5 +1,7 @@
-"""`python -m sms_contract.mutants`: the same as `sms-contract mutants`."""
+"""`python -m sms_contract.mutants [OPTIONS]`: the same as `sms-contract mutants [OPTIONS]`."""
+
+import sys
 
 from sms_contract.cli import main
 
-main(["mutants"])
+main(["mutants", *sys.argv[1:]])

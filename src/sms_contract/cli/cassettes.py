@@ -1,0 +1,218 @@
+"""`validate`, `record` and `drift`: cassettes checked, made, and compared."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sms_contract.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    fail,
+    main,
+    require_contract,
+)
+from sms_contract.cli.options import TargetArgs, request_limits, resolve_target, target_options
+from sms_contract.cli.output import progress
+from sms_contract.cli.suite import EMBEDDED_BASE
+from sms_contract.simulator.config import SimulatorConfig
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(["strict", "tolerant"]),
+    default="strict",
+    show_default=True,
+    help="strict: the documented reading; tolerant: also known provider variants",
+)
+@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
+def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
+    """Validate vcrpy cassettes (files or folders) against the contract.
+
+    One line per violation: file#interaction, operation, check, field. Exit 0 when every
+    interaction conforms, 1 on violations, 2 when a path is not a cassette.
+
+    \b
+    Examples:
+      sms-contract validate cassettes/
+      sms-contract validate tests/cassettes/test_billing.yaml --mode tolerant
+    """
+    import json
+
+    require_contract()
+    from sms_contract.cassettes import CassetteError, cassette_files, validate_cassette
+
+    try:
+        files = cassette_files(paths)
+        results = [(path, *validate_cassette(path, mode)) for path in files]  # type: ignore[arg-type]
+    except CassetteError as exc:
+        fail(str(exc))
+    findings = [f for _, _, found in results for f in found]
+    total = sum(count for _, count, _ in results)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "files": len(files),
+                    "interactions": total,
+                    "violations": [
+                        {"file": str(f.path), "interaction": f.index, "operation": f.operation}
+                        | f.violation.to_dict()
+                        for f in findings
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        verdict = "FAILED" if findings else "CONFORMS"
+        click.echo(
+            f"{verdict}: {len(files)} cassettes, {total} interactions, "
+            f"{len(findings)} violations ({mode})"
+        )
+    sys.exit(EXIT_VIOLATIONS if findings else EXIT_OK)
+
+
+@main.command()
+@target_options
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="folder for the cassettes (one per scenario)",
+)
+@click.option(
+    "--record-mode",
+    type=click.Choice(["once", "new_episodes", "all"]),
+    default="all",
+    show_default=True,
+    help="vcrpy record mode",
+)
+@click.option("--select", "-k", "patterns", multiple=True, metavar="TEXT")
+def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...]) -> None:
+    """Record every conformance scenario as a scrubbed vcrpy cassette.
+
+    Without --target-url it records from the embedded simulator (with its rate limits lowered
+    so the rate-limit cassettes stay small): that is how cassettes/simulator/ is made.
+
+    \b
+    Examples:
+      sms-contract record --out cassettes/simulator
+      SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract record --target-url https://staging.example \\
+          --account-sid ACME --allow-remote --out cassettes/staging
+    """
+    import httpx
+
+    require_contract()
+    from sms_contract.conformance import all_scenarios, is_local, select
+    from sms_contract.conformance.preflight import TargetProblem, preflight
+    from sms_contract.conformance.session import TargetUnreachable
+    from sms_contract.recording import record as record_scenarios
+
+    args = target
+    embedded_run = args.target_url is None
+    embedded = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
+    with resolve_target(args, embedded) as live:
+        budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
+        scenarios = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
+        if not scenarios:
+            fail(f"no recordable scenario id contains {' or '.join(patterns)}")
+
+        def reset() -> None:
+            httpx.post(f"{live.base}/_control/reset", json={}).raise_for_status()
+
+        written = failed = 0
+        try:
+            preflight(live, args.timeout)
+            with progress(len(scenarios), False) as tick:
+                for outcome, path in record_scenarios(
+                    live,
+                    out,
+                    scenarios,
+                    mode=args.mode,  # type: ignore[arg-type]
+                    record_mode=record_mode,
+                    max_requests=budget,
+                    rate=pace,
+                    timeout=args.timeout,
+                    between=reset if embedded_run else None,
+                    # as if recorded from `sms-contract serve` on its default port
+                    recorded_base=EMBEDDED_BASE if embedded_run else None,
+                ):
+                    tick(outcome.id)
+                    written += path is not None
+                    if outcome.status == "failed":
+                        failed += 1
+                        click.echo(f"{outcome.id}: recorded, but the target broke the contract:")
+                        for violation in outcome.violations:
+                            click.echo(f"  {violation}")
+        except (TargetUnreachable, TargetProblem) as exc:
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"cannot write to {out}: {exc.strerror or exc}")
+        except KeyboardInterrupt:
+            click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+    click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "--mode", type=click.Choice(["strict", "tolerant"]), default="strict", show_default=True
+)
+@click.option("--json", "as_json", is_flag=True, help="print the differences as JSON")
+def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
+    """Compare two recordings of the same scenarios (cassette files or folders).
+
+    Reports structural changes, not byte changes: fields added or removed, types changed,
+    status codes and Content-Types changed, code values never seen before; Sids, dates and
+    prices are never drift. Each change says whether the contract still allows it. Exit 0
+    when nothing changed, 1 when something did, 2 on bad input.
+
+    \b
+    Example (nightly: re-record against a sandbox, then gate on drift):
+      sms-contract record --target-url $SANDBOX --allow-remote --out /tmp/tonight
+      sms-contract drift cassettes/sandbox /tmp/tonight
+    """
+    import json
+
+    require_contract()
+    from sms_contract.cassettes import CassetteError
+    from sms_contract.drift import compare
+
+    try:
+        found = compare(old, new, mode)  # type: ignore[arg-type]
+    except CassetteError as exc:
+        fail(str(exc))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "pairs": found.pairs,
+                    "unpaired": found.unpaired,
+                    "differences": [d.__dict__ for d in found.differences],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for line in found.unpaired:
+            click.echo(f"unpaired: {line}")
+        for difference in found.differences:
+            click.echo(str(difference))
+        breaking = sum(not d.allowed for d in found.differences)
+        click.echo(
+            f"{'DRIFT' if found.drifted else 'NO DRIFT'}: {found.pairs} interactions compared, "
+            f"{len(found.differences)} differences ({breaking} break the contract), "
+            f"{len(found.unpaired)} unpaired"
+        )
+    sys.exit(EXIT_VIOLATIONS if found.drifted else EXIT_OK)

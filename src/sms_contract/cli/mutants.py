@@ -1,0 +1,109 @@
+"""`mutants`: the suite against every broken variant of the simulator."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from sms_contract.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    fail,
+    main,
+    require_contract,
+)
+from sms_contract.cli.output import progress
+
+
+@main.command()
+@click.option("--only", "names", multiple=True, metavar="NAME", help="run only this mutant")
+@click.option("--list", "list_only", is_flag=True, help="list the mutants and exit")
+@click.option(
+    "--fuzz-examples",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="also fuzz each mutant with this many cases per operation and mode",
+)
+@click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
+def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json: bool) -> None:
+    """Prove the suite catches broken servers: run it against every mutant of the simulator.
+
+    Exit 0 only when the pristine simulator passes and every mutant is killed.
+
+    \b
+    Examples:
+      sms-contract mutants
+      sms-contract mutants --only partial-success-200 --only bulk-missing-item
+    """
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    require_contract()
+    from sms_contract.mutants import catalogue, run_all
+
+    known = catalogue()
+    if list_only:
+        for mutant in known.values():
+            click.echo(f"{mutant.name:28} {mutant.description}")
+        return
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        fail(f"unknown mutant {', '.join(unknown)}; see sms-contract mutants --list")
+    started = time.perf_counter()
+    try:
+        with progress(len(names or known) + 1, as_json) as tick:
+            results = run_all(list(names) or None, fuzz_examples, on_result=lambda r: tick(r.name))
+    except KeyboardInterrupt:
+        fail("interrupted", EXIT_INTERRUPTED)
+    seconds = time.perf_counter() - started
+    pristine, rest = results[0], results[1:]
+    killed = sum(r.killed for r in rest)
+    ok = not pristine.killed and killed == len(rest)
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "pristine_passes": not pristine.killed,
+                    "killed": killed,
+                    "mutants": len(rest),
+                    "seconds": round(seconds, 2),
+                    "results": [
+                        {
+                            "name": r.name,
+                            "description": r.description,
+                            "killed": r.killed,
+                            "checks": dict(r.checks),
+                            "failed_scenarios": r.failed_scenarios,
+                        }
+                        for r in results
+                    ],
+                },
+                indent=2,
+            )
+        )
+    else:
+        table = Table(title="Mutants", title_justify="left")
+        for column in ("mutant", "result", "killed by (check: failing scenarios)"):
+            table.add_column(column)
+        for r in results:
+            if r is pristine:
+                verdict = "[red]FAILS[/]" if r.killed else "[green]passes[/]"
+            else:
+                verdict = "[green]killed[/]" if r.killed else "[red]SURVIVED[/]"
+            found = ", ".join(f"{check}: {n}" for check, n in r.checks.most_common())
+            table.add_row(f"{r.name}\n[dim]{r.description}[/]", verdict, found or "-")
+        Console().print(table)
+        if pristine.killed:
+            click.echo("the pristine simulator fails: " + ", ".join(pristine.failed_scenarios))
+        click.echo(
+            f"{'OK' if ok else 'FAILED'}: {killed}/{len(rest)} mutants killed "
+            f"({100 * killed / max(len(rest), 1):.0f}%), pristine "
+            f"{'fails' if pristine.killed else 'passes'}; {seconds:.1f} s"
+        )
+    sys.exit(EXIT_OK if ok else EXIT_VIOLATIONS)

@@ -1,0 +1,166 @@
+"""The options commands share, collected into small frozen dataclasses."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sms_contract.cli.app import fail
+from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
+
+
+@dataclass(frozen=True)
+class TargetArgs:
+    """What the target options say: which target, and how carefully to use it."""
+
+    target_url: str | None
+    auth: str | None
+    account_sid: str
+    mode: str
+    allow_remote: bool
+    recipients: tuple[str, ...]
+    max_requests: int | None
+    rate: float | None
+    timeout: float
+
+
+@dataclass(frozen=True)
+class ReportArgs:
+    """Where the report goes besides the terminal."""
+
+    junit_xml: Path | None
+    report: Path | None
+    as_json: bool
+
+
+def grouped(cls: Any, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Collect the options that are fields of `cls` into one `name` argument."""
+    fields = list(cls.__dataclass_fields__)
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(**kwargs: Any) -> Any:
+            grouped = cls(**{field: kwargs.pop(field) for field in fields})
+            return func(**{name: grouped}, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that say which target to check and how carefully (-> `target: TargetArgs`)."""
+    func = grouped(TargetArgs, "target")(func)
+    options = [
+        click.option(
+            "--target-url",
+            metavar="URL",
+            help="base URL of the SMS API (before /v1/Accounts/...); default: start the "
+            "embedded simulator",
+        ),
+        click.option(
+            "--auth",
+            metavar="KEY:TOKEN",
+            envvar="SMS_CONTRACT_AUTH",
+            help="credentials for the target (or env SMS_CONTRACT_AUTH); never printed",
+        ),
+        click.option(
+            "--account-sid",
+            default=DEFAULT_ACCOUNT_SID,
+            show_default=True,
+            help="the account SID in /v1/Accounts/<SID>/",
+        ),
+        click.option(
+            "--mode",
+            type=click.Choice(["strict", "tolerant"]),
+            default="strict",
+            show_default=True,
+            help="strict: the documented reading; tolerant: also known provider variants",
+        ),
+        click.option(
+            "--allow-remote",
+            is_flag=True,
+            help="allow a target that is not on this machine (staging); required for one",
+        ),
+        click.option(
+            "--recipient",
+            "recipients",
+            multiple=True,
+            metavar="NUMBER",
+            help="a number the run may send to (repeatable); default: the simulator's test "
+            "numbers, which reach no handset",
+        ),
+        click.option(
+            "--max-requests",
+            type=click.IntRange(min=0),
+            default=None,
+            help="request budget for the whole run (default: none locally, 2000 remotely)",
+        ),
+        click.option(
+            "--rate",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="at most this many requests a second (default: none locally, 3 remotely)",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=30.0,
+            show_default=True,
+            help="seconds to wait for each answer",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--junit-xml, --report and --json (-> `output: ReportArgs`)."""
+    func = grouped(ReportArgs, "output")(func)
+    options = [
+        click.option("--junit-xml", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option(
+            "--report",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help="write a report a person can read: .html or .md",
+        ),
+        click.option("--json", "as_json", is_flag=True, help="print the report as JSON"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextlib.contextmanager
+def resolve_target(args: TargetArgs, embedded: SimulatorConfig | None = None) -> Iterator[Any]:
+    """The target to run against: the named one, or an embedded simulator for the run."""
+    from sms_contract import targets
+
+    if args.target_url is None:
+        with targets.embedded(embedded, args.recipients) as target:
+            yield target
+        return
+    try:
+        target = targets.remote_target(
+            args.target_url,
+            args.auth,
+            args.account_sid,
+            allow_remote=args.allow_remote,
+            recipients=args.recipients,
+        )
+    except targets.TargetConfigError as exc:
+        fail(str(exc))
+    yield target
+
+
+def request_limits(max_requests: int | None, rate: float | None, local: bool) -> tuple[Any, Any]:
+    if local:
+        return max_requests, rate
+    return (2000 if max_requests is None else max_requests), (3.0 if rate is None else rate)

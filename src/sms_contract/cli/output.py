@@ -1,0 +1,107 @@
+"""What a run shows: progress on a terminal, the summary tables, and the report files."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import click
+
+from sms_contract.cli.app import fail
+from sms_contract.cli.options import ReportArgs
+
+
+def write_outputs(report: Any, output: ReportArgs) -> None:
+    from rich.console import Console
+
+    if output.as_json:
+        click.echo(report.to_json())
+    else:
+        print_summary(report, Console())
+    report_path = output.report
+    try:
+        if output.junit_xml:
+            output.junit_xml.write_text(report.to_junit(), encoding="utf-8")
+        if report_path:
+            text = (
+                report.to_html()
+                if report_path.suffix.lower() in (".html", ".htm")
+                else (report.to_markdown())
+            )
+            report_path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename})")
+
+
+def print_summary(report: Any, console: Any) -> None:
+    from rich.table import Table
+
+    from sms_contract.report import short
+
+    if report.outcomes:
+        table = Table(title="Conformance by operation", title_justify="left")
+        for column in ("operation", "passed", "failed", "not run", "failing checks @ field"):
+            table.add_column(column)
+        for op, passed, failed, not_run, findings in report.by_operation():
+            style = "red" if failed else None
+            table.add_row(
+                short(op),
+                str(passed),
+                str(failed),
+                str(not_run),
+                "\n".join(findings) or "-",
+                style=style,
+            )
+        console.print(table)
+    if report.fuzz:
+        table = Table(title="Fuzz (schemathesis)", title_justify="left")
+        for column in ("operation", "mode", "cases", "result"):
+            table.add_column(column)
+        for r in report.fuzz:
+            result = ", ".join(sorted({f.check for f in r.failures})) or r.status
+            style = "red" if r.failures else None
+            table.add_row(short(r.operation), r.mode, str(r.cases), result, style=style)
+        console.print(table)
+    failures = report.failures()
+    if failures:
+        console.print("[bold]Failures[/bold]")
+        for line in failures:
+            console.print(f"  {line}", markup=False, highlight=False)
+    not_run = [o for o in report.outcomes if o.status == "not run"]
+    if not_run:
+        console.print(f"[bold]Not run[/bold] ({len(not_run)})")
+        for o in not_run[:20]:
+            console.print(f"  {o.id}: {o.reason}", markup=False, highlight=False)
+    colour = "red" if report.failed or report.interrupted else "green"
+    console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
+
+
+@contextlib.contextmanager
+def progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=quiet or not console.is_terminal,
+    )
+    task = progress.add_task("checking", total=total)
+
+    def advance(label: str) -> None:
+        progress.update(task, advance=1, description=label[:60])
+
+    with progress:
+        yield advance
+
+
+def redact(url: str) -> str:
+    from sms_contract.scrubbing import redact_url
+
+    return redact_url(url)

@@ -1,0 +1,186 @@
+"""`serve` and `proxy`: the reference simulator, and the validating proxy."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sms_contract.cli.app import EXIT_OK, EXIT_VIOLATIONS, fail, main, require_contract
+from sms_contract.cli.options import ReportArgs
+from sms_contract.cli.output import redact, write_outputs
+from sms_contract.simulator.config import (
+    DEFAULT_ACCOUNT_SID,
+    DEFAULT_API_KEY,
+    DEFAULT_API_TOKEN,
+    DEFAULT_DB,
+    SimulatorConfig,
+)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--db", default=DEFAULT_DB, show_default=True, help="SQLite file, or :memory:")
+@click.option("--account-sid", default=DEFAULT_ACCOUNT_SID, show_default=True)
+@click.option("--api-key", default=DEFAULT_API_KEY, show_default=True)
+@click.option("--api-token", default=DEFAULT_API_TOKEN, help="default: the documented token")
+@click.option("--realistic", is_flag=True, help="1 s per lifecycle step instead of instant")
+@click.option(
+    "--post-limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="POST requests a minute per account before 429 (default: Exotel's published 200)",
+)
+@click.option("--get-limit", type=click.IntRange(min=1), default=None, help="GET requests a minute")
+def serve(
+    host: str,
+    port: int,
+    db: str,
+    account_sid: str,
+    api_key: str,
+    api_token: str,
+    realistic: bool,
+    post_limit: int | None,
+    get_limit: int | None,
+) -> None:
+    """Serve the reference Exotel-compatible simulator until stopped.
+
+    Example: sms-contract serve --port 8765 --db :memory:
+    """
+    import uvicorn
+
+    from sms_contract.simulator import create_app
+
+    config = SimulatorConfig(
+        account_sid=account_sid, api_key=api_key, api_token=api_token, db=db, instant=not realistic
+    )
+    config.post_limit_per_minute = post_limit or config.post_limit_per_minute
+    config.get_limit_per_minute = get_limit or config.get_limit_per_minute
+    app = create_app(config)
+    click.echo(f"sms-contract simulator on http://{host}:{port}")
+    click.echo(f"  account SID: {account_sid}")
+    click.echo(f"  API key:     {api_key}")
+    if config.token_is_default:
+        click.echo(f"  API token:   {api_token} (the documented default)")
+    click.echo(f"  send:        POST http://{host}:{port}/v1/Accounts/{account_sid}/Sms/send.json")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
+        if exc.code not in (0, None):
+            fail(f"cannot listen on {host}:{port}")
+        raise
+
+
+@main.command()
+@click.option("--upstream", required=True, metavar="URL", help="the SMS API to forward to")
+@click.option(
+    "--listen",
+    default="127.0.0.1:8780",
+    show_default=True,
+    metavar="HOST:PORT",
+    help="where the proxy listens (loopback by default)",
+)
+@click.option("--record", type=click.Path(file_okay=False, path_type=Path), help="write a cassette")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help=".html or .md")
+@click.option("--fail-on-violation", is_flag=True, help="exit 1 when any exchange broke it")
+@click.option(
+    "--mode", type=click.Choice(["strict", "tolerant"]), default="strict", show_default=True
+)
+def proxy(
+    upstream: str,
+    listen: str,
+    record: Path | None,
+    report: Path | None,
+    fail_on_violation: bool,
+    mode: str,
+) -> None:
+    """Sit between an application and an SMS API; check every exchange, change nothing.
+
+    Point your application (or its integration tests) at the proxy. Each violation is logged as
+    it happens, one line each; the summary comes at exit (Ctrl-C).
+
+    \b
+    Example:
+      sms-contract proxy --upstream https://api.exotel.com --record cassettes/live \\
+          --report proxy.html --fail-on-violation
+    """
+    require_contract()
+    import uvicorn
+
+    from sms_contract.proxy import ValidatingProxy, write_cassette
+    from sms_contract.report import RunReport
+
+    if not upstream.startswith(("http://", "https://")):
+        fail(f"--upstream must start with http:// or https://, got {upstream!r}")
+    host, sep, port_text = listen.rpartition(":")
+    if not sep or not port_text.isdigit() or not host:
+        fail(f"--listen must be HOST:PORT, got {listen!r}")
+    upstream_shown = redact(upstream)
+    secrets: set[str] = set()
+
+    def logged(exchange: Any) -> None:
+        for name, value in exchange.request_headers:
+            if name.lower() == "authorization" and " " in value:
+                secrets.update(credentials(value))
+        for violation in exchange.violations:
+            click.echo(f"violation: {violation}", err=True)
+
+    app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)  # type: ignore[arg-type]
+    click.echo(f"sms-contract proxy on http://{host}:{port_text} -> {upstream_shown}", err=True)
+    started = time.perf_counter()
+    try:
+        uvicorn.run(app, host=host, port=int(port_text), log_level="warning")
+    except OSError as exc:
+        fail(f"cannot listen on {listen}: {exc.strerror or exc}")
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            fail(f"cannot listen on {listen}")
+    from sms_contract.cassettes import operation_label
+    from sms_contract.conformance.runner import Outcome
+
+    run = RunReport(f"proxy -> {upstream_shown}", mode, dt.datetime.now(dt.UTC).isoformat(
+        timespec="seconds"), secrets=tuple(secrets))  # fmt: skip
+    for index, exchange in enumerate(app.exchanges):
+        run.outcomes.append(
+            Outcome(
+                f"{index}: {exchange.method} {redact(exchange.url)}",
+                operation_label(exchange.interaction()),
+                f"HTTP {exchange.status}",
+                "proxied",
+                "failed" if exchange.violations else "passed",
+                violations=exchange.violations,
+                requests=1,
+                seconds=exchange.seconds,
+            )
+        )
+    run.seconds = time.perf_counter() - started
+    if record and app.exchanges:
+        record.mkdir(parents=True, exist_ok=True)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        write_cassette(app.exchanges, record / f"proxy-{stamp}.yaml", tuple(secrets))
+    write_outputs(run, ReportArgs(None, report, False))
+    if app.upstream_errors:
+        click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
+    sys.exit(EXIT_VIOLATIONS if fail_on_violation and run.failed else EXIT_OK)
+
+
+def credentials(authorization: str) -> set[str]:
+    """The secret parts of an Authorization value: the whole credential and, for Basic, the
+    token inside it, so neither can reach a log or a report."""
+    import base64
+    import binascii
+
+    scheme, _, credential = authorization.partition(" ")
+    found = {credential}
+    if scheme.lower() == "basic":
+        with contextlib.suppress(binascii.Error, UnicodeDecodeError):
+            found.add(base64.b64decode(credential).decode("utf-8").partition(":")[2])
+    return {s for s in found if s}
