@@ -190,6 +190,23 @@ def _body_or_violation(
         )
 
 
+def _unknown_operation(method: str, url: str) -> Violation:
+    return Violation(
+        "operation",
+        "",
+        "an operation of openapi.yaml",
+        f"{method.upper()} {urlsplit(url).path}",
+        "no operation of the contract matches this request",
+    )
+
+
+def _wrong_media(expected: str, media: str, message: str, label: str | None) -> Violation:
+    return Violation(
+        "content_type_conformance", "/headers/Content-Type", expected, media or "(none)",
+        message, label,
+    )  # fmt: skip
+
+
 def _conforms(
     report: Report, data: Any, schema: Any, mode: Mode, label: str, check: str, provider: str
 ) -> Any:
@@ -220,17 +237,8 @@ def validate_response(
     contract = load_contract()
     report = Report()
     found = contract.find_operation(method, url)
-    path = urlsplit(url).path
     if found is None:
-        report.append(
-            Violation(
-                "operation",
-                "",
-                "an operation of openapi.yaml",
-                f"{method.upper()} {path}",
-                "no operation of the contract matches this request",
-            )
-        )
+        report.append(_unknown_operation(method, url))
         return report
     operation, params = found
     label = operation.label
@@ -276,11 +284,9 @@ def validate_response(
                 schema = documented_schema
     if schema is None:
         report.append(
-            Violation(
-                "content_type_conformance",
-                "/headers/Content-Type",
+            _wrong_media(
                 " or ".join(media_map),
-                media or "(none)",
+                media,
                 "Content-Type is not documented for this operation and status",
                 label,
             )
@@ -358,15 +364,7 @@ def validate_request(
     report = Report()
     found = contract.find_operation(method, url)
     if found is None:
-        report.append(
-            Violation(
-                "operation",
-                "",
-                "an operation of openapi.yaml",
-                f"{method.upper()} {urlsplit(url).path}",
-                "no operation of the contract matches this request",
-            )
-        )
+        report.append(_unknown_operation(method, url))
         return report
     operation, _ = found
     if operation.request_schema is None:
@@ -433,14 +431,7 @@ def validate_callback(
         accepted = {documented} | ({"application/json"} if provider == "exotel-click" else set())
         if media not in accepted:
             report.append(
-                Violation(
-                    "content_type_conformance",
-                    "/headers/Content-Type",
-                    documented,
-                    media or "(none)",
-                    f"{provider} callbacks are {documented}",
-                    label,
-                )
+                _wrong_media(documented, media, f"{provider} callbacks are {documented}", label)
             )
             return report
         data, problem = _body_or_violation(
