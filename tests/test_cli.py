@@ -85,7 +85,10 @@ def test_connection_refused() -> None:
 
 
 def test_unknown_host() -> None:
-    result = run("check", "--target-url", "http://sms.invalid", "--allow-remote", "--auth", "k:t")
+    result = run(
+        "check", "--target-url", "http://sms.invalid", "--allow-remote", "--auth", "k:t",
+        "--recipient", "+919900000001",
+    )  # fmt: skip
     assert_usage_error(result, "sms.invalid")
 
 
@@ -120,6 +123,13 @@ def test_remote_target_needs_credentials() -> None:
         run("check", "--target-url", "https://staging.example.com", "--allow-remote"),
         "credentials",
     )
+
+
+def test_remote_target_needs_its_own_recipients() -> None:
+    result = run(
+        "check", "--target-url", "https://staging.example.com", "--allow-remote", "--auth", "k:t"
+    )
+    assert_usage_error(result, "--recipient")
 
 
 def test_credentials_must_be_key_colon_token() -> None:

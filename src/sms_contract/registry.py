@@ -164,7 +164,8 @@ class Registries:
 
 
 # The simulator's test numbers, `+91900000<DetailedStatusCode>`: a message to one ends in that
-# code. They reach no real handset, so the live suites use them as their default recipients.
+# code. They are the live suites' default recipients for local targets only: on a real
+# provider they are ordinary numbers, so a remote run must name its own (--recipient).
 TEST_NUMBER_PREFIX = "+91900000"
 
 

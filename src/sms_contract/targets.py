@@ -73,6 +73,11 @@ def remote_target(
         raise TargetConfigError(
             "a remote target needs credentials: --auth KEY:TOKEN or SMS_CONTRACT_AUTH"
         )
+    if not recipients and not local:
+        raise TargetConfigError(
+            "a remote target needs --recipient NUMBER for each number it may text (numbers "
+            "you own): the simulator's test numbers could be anyone's on a real provider"
+        )
     return Target(
         url,
         account_sid,

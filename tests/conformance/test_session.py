@@ -71,5 +71,10 @@ def test_remote_targets_need_consent_and_credentials() -> None:
         remote_target("https://staging.example", "k:t", "acc")
     with pytest.raises(TargetConfigError, match="credentials"):
         remote_target("https://staging.example", None, "acc", allow_remote=True)
-    remote = remote_target("https://staging.example", "k:t", "acc", allow_remote=True)
+    with pytest.raises(TargetConfigError, match="--recipient"):
+        remote_target("https://staging.example", "k:t", "acc", allow_remote=True)
+    remote = remote_target(
+        "https://staging.example", "k:t", "acc", allow_remote=True, recipients=("+9199",)
+    )
     assert remote.auth == ("k", "t") and not remote.test_numbers and "t" in remote.secrets
+    assert remote.recipients == ("+9199",)

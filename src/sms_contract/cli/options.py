@@ -93,8 +93,8 @@ def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
             "recipients",
             multiple=True,
             metavar="NUMBER",
-            help="a number the run may send to (repeatable); default: the simulator's test "
-            "numbers, which reach no handset",
+            help="a number the run may send to (repeatable; required for a remote target); "
+            "default for a local one: the simulator's test numbers",
         ),
         click.option(
             "--max-requests",
