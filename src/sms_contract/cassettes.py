@@ -18,7 +18,7 @@ import yaml
 from sms_contract.contract import load_contract
 from sms_contract.schemastore import Mode
 from sms_contract.scrubbing import SCRUBBED, redact_url, scrub
-from sms_contract.validate import validate_request, validate_response
+from sms_contract.validate import checked_request, validate_response
 from sms_contract.violations import Violation
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -135,19 +135,19 @@ def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> lis
     finding; one that was answered 2xx means the client or the server is wrong.
     """
     found: list[Violation] = []
+    request: Any = interaction.request_body
     accepted = 200 <= interaction.status < 300
     if interaction.request_body and interaction.method == "POST" and accepted:
-        found.extend(
-            v
-            for v in validate_request(
-                interaction.method,
-                interaction.uri,
-                interaction.request_headers,
-                interaction.request_body,
-                mode,
-            )
-            if v.check != "operation"  # the response check reports an unknown operation once
+        report, form = checked_request(
+            interaction.method,
+            interaction.uri,
+            interaction.request_headers,
+            interaction.request_body,
+            mode,
         )
+        # the response check reports an unknown operation once
+        found.extend(v for v in report if v.check != "operation")
+        request = form if form is not None else request
     found.extend(
         validate_response(
             interaction.method,
@@ -156,7 +156,7 @@ def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> lis
             interaction.response_headers,
             interaction.response_body,
             mode=mode,
-            request_body=interaction.request_body,
+            request_body=request,
         )
     )
     return found

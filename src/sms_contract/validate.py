@@ -360,15 +360,23 @@ def validate_request(
     method: str, url: str, headers: Headers | None, body: bytes | str | None, mode: Mode = "strict"
 ) -> Report:
     """Check one request: a known operation, a form Content-Type, the form against its schema."""
+    return checked_request(method, url, headers, body, mode)[0]
+
+
+def checked_request(
+    method: str, url: str, headers: Headers | None, body: bytes | str | None, mode: Mode = "strict"
+) -> tuple[Report, dict[str, Any] | None]:
+    """`validate_request`'s report, and the form it read (None when it read none), so a caller
+    checking the response too need not decode the form a second time."""
     contract = load_contract()
     report = Report()
     found = contract.find_operation(method, url)
     if found is None:
         report.append(_unknown_operation(method, url))
-        return report
+        return report, None
     operation, _ = found
     if operation.request_schema is None:
-        return report
+        return report, None
     media = media_type(header(headers, "Content-Type"))
     if media != "application/x-www-form-urlencoded":
         report.append(
@@ -381,19 +389,19 @@ def validate_request(
                 operation.label,
             )
         )
-        return report
+        return report, None
     data, problem = _body_or_violation(
         body, media, operation.request_schema, mode, operation.label, "request_schema_conformance"
     )
     if problem:
         report.append(problem)
-        return report
+        return report, None
     report.extend(
         schema_violations(
             data, operation.request_schema, mode, operation.label, "request_schema_conformance"
         )
     )
-    return report
+    return report, data if isinstance(data, dict) else None
 
 
 CALLBACK_SCHEMAS = {
