@@ -40,10 +40,10 @@ from sms_contract.cassettes import (
 from sms_contract.contract import load_contract
 from sms_contract.registry import number_for
 from sms_contract.simulator import SimulatorConfig
+from sms_contract.simulator.config import NO_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-UNTHROTTLED = {"post_limit_per_minute": 10**9, "get_limit_per_minute": 10**9}
 
 
 def emit(
@@ -308,7 +308,7 @@ def bench_fuzz(examples: int) -> None:
     from sms_contract.fuzz import FUZZ_CHECKS, fuzz
     from sms_contract.targets import embedded
 
-    with embedded(SimulatorConfig(db=":memory:", **UNTHROTTLED)) as target:
+    with embedded(SimulatorConfig.unthrottled(db=":memory:")) as target:
         started = time.perf_counter()
         results = fuzz(target, examples=examples)
         ours_rate = sum(r.cases for r in results) / (time.perf_counter() - started)
@@ -402,9 +402,9 @@ def serve(port: int) -> Any:
             "--db",
             ":memory:",
             "--post-limit",
-            "1000000000",
+            str(NO_LIMIT),
             "--get-limit",
-            "1000000000",
+            str(NO_LIMIT),
         ],
         f"http://127.0.0.1:{port}",
     )

@@ -52,12 +52,8 @@ class Exchange:
 
     def interaction(self) -> Interaction:
         """The exchange in the shape replay validates (bodies decompressed for reading)."""
-        response_headers: dict[str, Any] = {}
-        for name, value in self.response_headers:
-            response_headers.setdefault(name.lower(), []).append(value)
-        request_headers: dict[str, Any] = {}
-        for name, value in self.request_headers:
-            request_headers.setdefault(name.lower(), []).append(value)
+        response_headers = _grouped(self.response_headers)
+        request_headers = _grouped(self.request_headers)
         encoding = (response_headers.get("content-encoding") or [""])[0]
         return Interaction(
             method=self.method,
@@ -68,6 +64,14 @@ class Exchange:
             response_headers=response_headers,
             response_body=_decoded(self.response_body, encoding).decode("utf-8", "replace"),
         )
+
+
+def _grouped(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """Header pairs as vcrpy keeps them: lower-case name -> every value, in order."""
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name.lower(), []).append(value)
+    return out
 
 
 def _decoded(body: bytes, encoding: str) -> bytes:
@@ -185,13 +189,15 @@ def write_cassette(exchanges: list[Exchange], path: Any, secrets: tuple[str, ...
     before_request, before_response = scrubber(secrets)
     requests, responses = [], []
     for exchange in exchanges:
-        headers: dict[str, Any] = {}
-        for name, value in exchange.request_headers:
-            headers.setdefault(name, []).append(value)
-        request = before_request(
-            VcrRequest(exchange.method, exchange.url, exchange.request_body or None, headers)
-        )
         interaction = exchange.interaction()
+        request = before_request(
+            VcrRequest(
+                exchange.method,
+                exchange.url,
+                exchange.request_body or None,
+                interaction.request_headers,
+            )
+        )
         response = before_response(
             {
                 "status": {"code": exchange.status, "message": ""},

@@ -18,6 +18,5 @@ def sms_fuzz_target(sms_target: Any, request: pytest.FixtureRequest) -> Iterator
     if request.config.getoption("--target-url") is not None:
         yield sms_target
         return
-    config = SimulatorConfig(db=":memory:", post_limit_per_minute=10**9, get_limit_per_minute=10**9)
-    with targets.embedded(config) as target:
+    with targets.embedded(SimulatorConfig.unthrottled(db=":memory:")) as target:
         yield target

@@ -19,7 +19,7 @@ AUTH = ("simkey", "simtoken")
 
 
 def _config(db: Path) -> SimulatorConfig:
-    return SimulatorConfig(db=str(db), post_limit_per_minute=10**9, get_limit_per_minute=10**9)
+    return SimulatorConfig.unthrottled(db=str(db))
 
 
 def _load(db: Path, clients: int, sends: int) -> None:

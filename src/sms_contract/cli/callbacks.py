@@ -11,7 +11,8 @@ import click
 
 from sms_contract.cli.app import fail, main, require_contract
 from sms_contract.cli.options import ReportArgs, report_options
-from sms_contract.cli.output import progress, redact, write_outputs
+from sms_contract.cli.output import progress, write_outputs
+from sms_contract.scrubbing import redact_url
 
 
 @main.command()
@@ -71,7 +72,7 @@ def callbacks(
         return
     started = time.perf_counter()
     run = RunReport(
-        redact(receiver_url),
+        redact_url(receiver_url),
         f"callbacks ({provider}, seed {seed})",
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )

@@ -15,7 +15,14 @@ from sms_contract.cli.app import (
     main,
     require_contract,
 )
-from sms_contract.cli.options import TargetArgs, request_limits, resolve_target, target_options
+from sms_contract.cli.options import (
+    TargetArgs,
+    mode_option,
+    request_limits,
+    resolve_target,
+    select_option,
+    target_options,
+)
 from sms_contract.cli.output import progress
 from sms_contract.cli.suite import EMBEDDED_BASE
 from sms_contract.simulator.config import SimulatorConfig
@@ -23,13 +30,7 @@ from sms_contract.simulator.config import SimulatorConfig
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--mode",
-    type=click.Choice(["strict", "tolerant"]),
-    default="strict",
-    show_default=True,
-    help="strict: the documented reading; tolerant: also known provider variants",
-)
+@mode_option
 @click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
 def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
     """Validate vcrpy cassettes (files or folders) against the contract.
@@ -95,7 +96,7 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
     show_default=True,
     help="vcrpy record mode",
 )
-@click.option("--select", "-k", "patterns", multiple=True, metavar="TEXT")
+@select_option
 def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...]) -> None:
     """Record every conformance scenario as a scrubbed vcrpy cassette.
 
@@ -166,9 +167,7 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
 @main.command()
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
-@click.option(
-    "--mode", type=click.Choice(["strict", "tolerant"]), default="strict", show_default=True
-)
+@mode_option
 @click.option("--json", "as_json", is_flag=True, help="print the differences as JSON")
 def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
     """Compare two recordings of the same scenarios (cassette files or folders).

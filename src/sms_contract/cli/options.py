@@ -12,7 +12,24 @@ from typing import Any
 import click
 
 from sms_contract.cli.app import fail
+from sms_contract.schemastore import MODES
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
+
+mode_option = click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default="strict",
+    show_default=True,
+    help="strict: the documented reading; tolerant: also known provider variants",
+)
+select_option = click.option(
+    "--select",
+    "-k",
+    "patterns",
+    multiple=True,
+    metavar="TEXT",
+    help="only scenarios whose id contains TEXT (repeatable)",
+)
 
 
 @dataclass(frozen=True)
@@ -76,13 +93,7 @@ def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="the account SID in /v1/Accounts/<SID>/",
         ),
-        click.option(
-            "--mode",
-            type=click.Choice(["strict", "tolerant"]),
-            default="strict",
-            show_default=True,
-            help="strict: the documented reading; tolerant: also known provider variants",
-        ),
+        mode_option,
         click.option(
             "--allow-remote",
             is_flag=True,

@@ -99,9 +99,3 @@ def progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
 
     with progress:
         yield advance
-
-
-def redact(url: str) -> str:
-    from sms_contract.scrubbing import redact_url
-
-    return redact_url(url)

@@ -12,8 +12,9 @@ from typing import Any
 import click
 
 from sms_contract.cli.app import EXIT_OK, EXIT_VIOLATIONS, fail, main, require_contract
-from sms_contract.cli.options import ReportArgs
-from sms_contract.cli.output import redact, write_outputs
+from sms_contract.cli.options import ReportArgs, mode_option
+from sms_contract.cli.output import write_outputs
+from sms_contract.scrubbing import redact_url
 from sms_contract.simulator.config import (
     DEFAULT_ACCOUNT_SID,
     DEFAULT_API_KEY,
@@ -91,9 +92,7 @@ def serve(
 @click.option("--record", type=click.Path(file_okay=False, path_type=Path), help="write a cassette")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help=".html or .md")
 @click.option("--fail-on-violation", is_flag=True, help="exit 1 when any exchange broke it")
-@click.option(
-    "--mode", type=click.Choice(["strict", "tolerant"]), default="strict", show_default=True
-)
+@mode_option
 def proxy(
     upstream: str,
     listen: str,
@@ -123,7 +122,7 @@ def proxy(
     host, sep, port_text = listen.rpartition(":")
     if not sep or not port_text.isdigit() or not host:
         fail(f"--listen must be HOST:PORT, got {listen!r}")
-    upstream_shown = redact(upstream)
+    upstream_shown = redact_url(upstream)
     secrets: set[str] = set()
 
     def logged(exchange: Any) -> None:
@@ -151,7 +150,7 @@ def proxy(
     for index, exchange in enumerate(app.exchanges):
         run.outcomes.append(
             Outcome(
-                f"{index}: {exchange.method} {redact(exchange.url)}",
+                f"{index}: {exchange.method} {redact_url(exchange.url)}",
                 operation_label(exchange.interaction()),
                 f"HTTP {exchange.status}",
                 "proxied",

@@ -16,9 +16,11 @@ from sms_contract.cli.options import (
     report_options,
     request_limits,
     resolve_target,
+    select_option,
     target_options,
 )
-from sms_contract.cli.output import progress, redact, write_outputs
+from sms_contract.cli.output import progress, write_outputs
+from sms_contract.scrubbing import redact_url
 from sms_contract.simulator.config import SimulatorConfig
 
 FUZZ_ACCOUNT = "simfuzz"
@@ -46,14 +48,7 @@ def fuzz_target(target: Any, embedded: bool) -> Any:
     show_default=True,
     help="schemathesis cases per operation and mode after the scenarios (0: no fuzz pass)",
 )
-@click.option(
-    "--select",
-    "-k",
-    "patterns",
-    multiple=True,
-    metavar="TEXT",
-    help="only scenarios whose id contains TEXT (repeatable)",
-)
+@select_option
 @report_options
 def check(
     target: TargetArgs,
@@ -120,15 +115,13 @@ def run_suite(
 
     started = time.perf_counter()
     # without the rate-limit probes, an embedded simulator need not throttle the fuzz pass
-    unthrottled = SimulatorConfig(
-        db=":memory:", post_limit_per_minute=10**9, get_limit_per_minute=10**9
-    )
+    unthrottled = SimulatorConfig.unthrottled(db=":memory:")
     embedded = None if any(s.kind == "rate-limit" for s in scenarios) else unthrottled
     target_url, mode, timeout = args.target_url, args.mode, args.timeout
     with resolve_target(args, embedded) as target:
         budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
         run = RunReport(
-            "embedded simulator" if target_url is None else redact(target_url),
+            "embedded simulator" if target_url is None else redact_url(target_url),
             mode,
             dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             secrets=target.secrets,

@@ -24,7 +24,7 @@ from sms_contract.mutants.middleware import (
 )
 from sms_contract.registry import load_registries
 from sms_contract.simulator import SimulatorConfig, create_app
-from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN
+from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN, NO_LIMIT
 from sms_contract.xmlbody import render_xml
 
 
@@ -353,7 +353,7 @@ _add(
     Mutant(
         "no-rate-limit",
         "the published POST and GET rate limits are not enforced",
-        config={"post_limit_per_minute": 10**9, "get_limit_per_minute": 10**9},
+        config={"post_limit_per_minute": NO_LIMIT, "get_limit_per_minute": NO_LIMIT},
     )
 )
 _add(

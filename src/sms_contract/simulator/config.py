@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sms_contract.registry import load_registries
 
@@ -10,6 +11,9 @@ DEFAULT_ACCOUNT_SID = "simaccount"
 DEFAULT_API_KEY = "simkey"
 DEFAULT_API_TOKEN = "simtoken"
 DEFAULT_DB = "sms-contract-simulator.sqlite3"
+
+
+NO_LIMIT = 10**9
 
 
 def _limit(error_id: str) -> int:
@@ -47,6 +51,12 @@ class SimulatorConfig:
     callbacks_enabled: bool = True
     callback_encoding: str = "form"
     callback_omit: tuple[str, ...] = ()
+
+    @classmethod
+    def unthrottled(cls, **settings: Any) -> SimulatorConfig:
+        """A simulator whose rate limits are out of reach: for fuzzing and load, which must
+        exercise the API, not its throttle."""
+        return cls(post_limit_per_minute=NO_LIMIT, get_limit_per_minute=NO_LIMIT, **settings)
 
     @property
     def token_is_default(self) -> bool:
