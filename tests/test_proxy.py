@@ -50,7 +50,7 @@ def traffic(proxy_url: str) -> Iterator[httpx.Response]:
         yield client.post("/Sms/send", data={"From": "ACME", "To": number_for(20005)})
         yield client.post(
             "/Sms/send.json",
-            content="From=ACME&Body=x&To[]=%2B9190000020005&To[]=bad",
+            content="From=ACME&Body=x&To[]=%2B9100020005&To[]=bad",
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
 

@@ -163,10 +163,10 @@ class Registries:
         raise KeyError(f"no variant with id {variant_id!r}")
 
 
-# The simulator's test numbers, `+91900000<DetailedStatusCode>`: a message to one ends in that
-# code. They are the live suites' default recipients for local targets only: on a real
-# provider they are ordinary numbers, so a remote run must name its own (--recipient).
-TEST_NUMBER_PREFIX = "+91900000"
+# The simulator's test numbers, `+91000<DetailedStatusCode>`: a message to one ends in that
+# code. No Indian subscriber number starts with 0, so none of them can reach a person; they are
+# still the default recipients for local targets only, and a remote run names its own.
+TEST_NUMBER_PREFIX = "+91000"
 
 
 def number_for(code: int) -> str:

@@ -8,8 +8,8 @@ It registers the XML deserializer, the bracket-form serializer and the semantic 
 `sms_contract.schemathesis_ext`) and, for every generated case, the recipient guard: a phone
 number outside the allowlist (`SMS_CONTRACT_RECIPIENTS`, else the simulator's test numbers) is
 replaced by an allowed one, so fuzzing staging never texts a stranger. Against anything but the
-simulator, set SMS_CONTRACT_RECIPIENTS to numbers you own: the default test numbers are
-ordinary numbers on a real provider.
+simulator, set SMS_CONTRACT_RECIPIENTS to numbers you own: the default test numbers are not
+real numbers, so a real provider rejects every valid case that uses them.
 """
 
 from __future__ import annotations

@@ -76,7 +76,7 @@ def remote_target(
     if not recipients and not local:
         raise TargetConfigError(
             "a remote target needs --recipient NUMBER for each number it may text (numbers "
-            "you own): the simulator's test numbers could be anyone's on a real provider"
+            "you own): the simulator's test numbers mean nothing to a real provider"
         )
     return Target(
         url,

@@ -1,6 +1,6 @@
 """Deterministic outcomes: test numbers and Body markers, derived from the DSC registry.
 
-Every final DetailedStatusCode C of the registry has a test number `+91900000C`; sending to it
+Every final DetailedStatusCode C of the registry has a test number `+91000C`; sending to it
 (or putting `[dsc:C]` in the Body) makes the message end in C. Any other valid number ends in
 the first `sent` code of the registry (delivered to handset).
 """
