@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import parse_qsl
 
-from sms_contract.forms import FormError, decode_form, encode_form
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sms_contract.forms import FormError, _pairs, decode_form, encode_form
 
 
 def test_static_bulk_to_brackets_become_a_list() -> None:
@@ -39,3 +43,8 @@ def test_non_ascii_digits_are_names_not_indexes() -> None:
     # found by the fuzzer: "³".isdigit() is True, but it is no list index
     data = decode_form("P[%C2%B3]=a&P[1]=b&P[Header]=c")
     assert data == {"P": {"³": "a", "1": "b", "Header": "c"}}
+
+
+@given(st.text(alphabet=st.sampled_from("aZ09=&+%2B5bé[] ;\x00"), max_size=40))
+def test_pairs_read_a_body_as_parse_qsl_does(body: str) -> None:
+    assert _pairs(body) == parse_qsl(body, keep_blank_values=True)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-import pytest
+from html import escape
+from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sms_contract.cassettes import cassette_files, interactions
 from sms_contract.coerce import coerce
 from sms_contract.schemastore import schema_uri
-from sms_contract.xmlbody import XmlError, parse_xml, render_xml
+from sms_contract.validate import header
+from sms_contract.xmlbody import (
+    EXOTEL_ROOT,
+    XmlError,
+    _parse_with_xmltodict,
+    parse_xml,
+    render_xml,
+)
+
+CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
 
 BULK = {"$ref": schema_uri("exotel/bulk-response.json")}
 SINGLE = {"$ref": schema_uri("exotel/send-response.json")}
@@ -52,3 +67,83 @@ def test_render_is_the_inverse() -> None:
         {"SMSMessage": {"Sid": "b", "DateSent": None}},
     ]
     assert coerce(parse_xml(render_xml(data)), BULK) == data
+
+
+# -- the fast reader and xmltodict agree --------------------------------------------------------
+
+_NAMES = st.sampled_from(["SMSMessage", "Sid", "To", "Body", "a", "b", "x-y", "n.1", "p:q"])
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
+    | st.sampled_from([" ", "\n", "\t", "&", "<", ">", '"', "'", "é", "😀"]),
+    max_size=8,
+)
+
+
+def _tree(depth: int) -> st.SearchStrategy[str]:
+    leaf = st.builds(_render, _NAMES, st.dictionaries(_NAMES, _TEXT, max_size=2), _TEXT, st.just([]))
+    if depth == 0:
+        return leaf
+    node = st.builds(
+        _render,
+        _NAMES,
+        st.dictionaries(_NAMES, _TEXT, max_size=2),
+        _TEXT,
+        st.lists(st.tuples(_tree(depth - 1), _TEXT), max_size=4),
+    )
+    return leaf | node
+
+
+def _render(tag: str, attrs: dict[str, str], text: str, children: list[tuple[str, str]]) -> str:
+    attributes = "".join(f' {k}="{escape(v, quote=True)}"' for k, v in attrs.items())
+    inner = escape(text, quote=False) + "".join(c + escape(t, quote=False) for c, t in children)
+    return f"<{tag}{attributes}>{inner}</{tag}>" if inner or children else f"<{tag}{attributes}/>"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.builds(lambda inner: f"<TwilioResponse>{inner}</TwilioResponse>", _tree(3)))
+def test_the_fast_reader_reads_every_document_as_xmltodict_does(document: str) -> None:
+    assert "<!" not in document and "xmlns" not in document  # the fast path is taken
+    try:
+        expected = _parse_with_xmltodict(document.encode(), EXOTEL_ROOT)
+    except XmlError:
+        with pytest.raises(XmlError):
+            parse_xml(document)
+        return
+    assert parse_xml(document) == expected
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        "<TwilioResponse><A>1</A><!-- a comment --><A>2</A></TwilioResponse>",
+        '<TwilioResponse xmlns="urn:x"><A>1</A></TwilioResponse>',
+        "<TwilioResponse><A><![CDATA[<b>]]></A></TwilioResponse>",
+        "<TwilioResponse><p:A>1</p:A></TwilioResponse>",  # an unbound prefix: ET refuses
+    ],
+)
+def test_documents_the_fast_reader_leaves_alone_are_read_by_xmltodict(document: str) -> None:
+    assert parse_xml(document) == _parse_with_xmltodict(document.encode(), EXOTEL_ROOT)
+
+
+def test_every_recorded_xml_body_reads_the_same_both_ways() -> None:
+    bodies = [
+        i.response_body
+        for path in cassette_files([CASSETTES])
+        for i in interactions(path)
+        if i.response_body and "xml" in str(header(i.response_headers, "Content-Type"))
+    ]
+    assert len(bodies) > 30
+    for body in bodies:
+        data = body.encode() if isinstance(body, str) else body
+        assert parse_xml(body) == _parse_with_xmltodict(data, EXOTEL_ROOT)
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["<TwilioResponse><A>1</A>", "<Other/>", "<TwilioResponse>&bogus;</TwilioResponse>", ""],
+)
+def test_bad_documents_fail_the_same_way_both_ways(document: str) -> None:
+    with pytest.raises(XmlError):
+        parse_xml(document)
+    with pytest.raises(XmlError):
+        _parse_with_xmltodict(document.encode(), EXOTEL_ROOT)

@@ -18,7 +18,7 @@ import yaml
 from sms_contract.contract import load_contract
 from sms_contract.schemastore import Mode
 from sms_contract.scrubbing import SCRUBBED, redact_url, scrub
-from sms_contract.validate import checked_request, validate_response
+from sms_contract.validate import validate_exchange
 from sms_contract.violations import Violation
 
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -129,37 +129,18 @@ def interactions(path: Path) -> Iterator[Interaction]:
 
 
 def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> list[Violation]:
-    """The response, and the request form when the server accepted it, against the contract.
-
-    A request that breaks the schema and was answered 4xx is a recorded negative case, not a
-    finding; one that was answered 2xx means the client or the server is wrong.
-    """
-    found: list[Violation] = []
-    request: Any = interaction.request_body
-    accepted = 200 <= interaction.status < 300
-    if interaction.request_body and interaction.method == "POST" and accepted:
-        report, form = checked_request(
-            interaction.method,
-            interaction.uri,
-            interaction.request_headers,
-            interaction.request_body,
-            mode,
-        )
-        # the response check reports an unknown operation once
-        found.extend(v for v in report if v.check != "operation")
-        request = form if form is not None else request
-    found.extend(
-        validate_response(
-            interaction.method,
-            interaction.uri,
-            interaction.status,
-            interaction.response_headers,
-            interaction.response_body,
-            mode=mode,
-            request_body=request,
-        )
+    """The response, and the request form when the server accepted it, against the contract
+    (see `sms_contract.validate.validate_exchange`)."""
+    return validate_exchange(
+        interaction.method,
+        interaction.uri,
+        interaction.request_headers,
+        interaction.request_body,
+        interaction.status,
+        interaction.response_headers,
+        interaction.response_body,
+        mode,
     )
-    return found
 
 
 def operation_label(interaction: Interaction) -> str:

@@ -21,26 +21,46 @@ _INT = re.compile(r"^-?[0-9]+$")
 _NUM = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 
-_Plan = tuple[list[dict[str, Any]], set[str], dict[str, Any]]
+class _Plan:
+    """What coercion needs of one schema: the types its branches allow, its properties' plans
+    (made on first use), and its items' plan."""
+
+    __slots__ = ("_subplans", "branches", "items", "keeps_text", "mode", "properties", "types")
+
+    def __init__(self, schema: Any, mode: Mode) -> None:
+        self.mode = mode
+        self.branches = _flatten(schema, mode)
+        self.types = _types(self.branches)
+        self.properties: dict[str, Any] = {}
+        for branch in self.branches:
+            for name, sub in branch.get("properties", {}).items():
+                self.properties.setdefault(name, sub)
+        self.items = next(
+            (b["items"] for b in self.branches if isinstance(b.get("items"), dict)), None
+        )
+        # text is left as it is where the schema allows a string, or says nothing at all
+        self.keeps_text = "string" in self.types or not self.branches
+        self._subplans: dict[str, _Plan] = {}
+
+    def property_plan(self, name: str) -> _Plan | None:
+        plan = self._subplans.get(name)
+        if plan is None and name in self.properties:
+            plan = self._subplans[name] = _plan(self.properties[name], self.mode)
+        return plan
+
+
 _PLANS: dict[tuple[int, str], tuple[Any, _Plan]] = {}
 
 
 def _plan(schema: Any, mode: Mode) -> _Plan:
-    """The schema's branches (resolved, flattened), the types they allow and their properties.
-
-    Memoized by identity: the schemas are the contract's own long-lived objects, and each
-    entry keeps its key alive, so an id is never reused while cached.
-    """
+    """The coercion plan of a schema, memoized by identity: the schemas are the contract's own
+    long-lived objects, and each entry keeps its key alive, so an id is never reused while
+    cached."""
     key = (id(schema), mode)
     cached = _PLANS.get(key)
     if cached is not None and cached[0] is schema:
         return cached[1]
-    branches = _flatten(schema, mode)
-    properties: dict[str, Any] = {}
-    for branch in branches:
-        for name, sub in branch.get("properties", {}).items():
-            properties.setdefault(name, sub)
-    plan = (branches, _types(branches), properties)
+    plan = _Plan(schema, mode)
     if len(_PLANS) < 4096:
         _PLANS[key] = (schema, plan)
     return plan
@@ -76,30 +96,39 @@ def _types(branches: list[dict[str, Any]]) -> set[str]:
 
 def coerce(data: Any, schema: Any, mode: Mode = "strict") -> Any:
     """Return `data` with text turned into the types `schema` (absolute `$ref`s) asks for."""
-    branches, types, properties = _plan(schema, mode)
-    if not branches:
+    return _coerce(data, _plan(schema, mode))
+
+
+def _coerce(data: Any, plan: _Plan) -> Any:
+    if not plan.branches:
         return data
     if isinstance(data, str):
-        if "string" in types:
-            return data
-        if "integer" in types and _INT.match(data):
-            return int(data)
-        if "number" in types and _NUM.match(data):
-            return float(data) if not _INT.match(data) else int(data)
-        return data
-    if isinstance(data, dict) and "array" in types and ("object" not in types or _repeated(data)):
-        return coerce(_split(data), schema, mode)
+        return data if plan.keeps_text else _number(data, plan.types)
     if isinstance(data, dict):
-        return {
-            key: coerce(value, properties[key], mode) if key in properties else value
-            for key, value in data.items()
-        }
+        if "array" in plan.types and ("object" not in plan.types or _repeated(data)):
+            return _coerce(_split(data), plan)
+        out = {}
+        for key, value in data.items():
+            sub = plan.property_plan(key)
+            # the common case, a string field holding text, without a call
+            if sub is not None and not (sub.keeps_text and value.__class__ is str):
+                value = _coerce(value, sub)
+            out[key] = value
+        return out
     if isinstance(data, list):
-        items = next((b["items"] for b in branches if isinstance(b.get("items"), dict)), None)
-        if items is None:
+        if plan.items is None:
             return data
-        return [coerce(item, items, mode) for item in data]
+        item_plan = _plan(plan.items, plan.mode)
+        return [_coerce(item, item_plan) for item in data]
     return data
+
+
+def _number(text: str, types: set[str]) -> Any:
+    if "integer" in types and _INT.match(text):
+        return int(text)
+    if "number" in types and _NUM.match(text):
+        return float(text) if not _INT.match(text) else int(text)
+    return text
 
 
 def _repeated(data: dict[str, Any]) -> bool:

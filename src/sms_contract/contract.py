@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,6 +17,7 @@ from sms_contract.resources import openapi_path
 from sms_contract.schemastore import absolutize, openapi_uri
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
+_NO_MEDIA: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -29,26 +32,33 @@ class Operation:
     request_schema: Any | None
     parameters: dict[str, Any] = field(default_factory=dict)
 
-    @property
+    # cached: replay asks these of every interaction (a frozen dataclass keeps its __dict__)
+    @functools.cached_property
     def label(self) -> str:
         return f"{self.method} {self.path}"
 
-    @property
+    @functools.cached_property
     def is_json(self) -> bool:
         """The `.json` variant answers JSON; the plain path answers XML."""
         return self.path.endswith(".json")
 
-    @property
+    @functools.cached_property
     def is_bulk(self) -> bool:
         return "/bulksend" in self.path
 
-    def media_types(self, status: int) -> dict[str, Any]:
+    @functools.cached_property
+    def _media_by_status(self) -> dict[int, Mapping[str, Any]]:
+        return {
+            int(status): MappingProxyType(
+                {m: spec.get("schema", {}) for m, spec in response.get("content", {}).items()}
+            )
+            for status, response in self.responses.items()
+            if status.isdigit()
+        }
+
+    def media_types(self, status: int) -> Mapping[str, Any]:
         """Documented media types (-> absolute schema) for a status, or {} if undocumented."""
-        response = self.responses.get(str(status))
-        if response is None:
-            return {}
-        content: dict[str, Any] = response.get("content", {})
-        return {media: spec.get("schema", {}) for media, spec in content.items()}
+        return self._media_by_status.get(status, _NO_MEDIA)
 
 
 def _compile(path: str, parameters: dict[str, Any]) -> re.Pattern[str]:
@@ -98,6 +108,9 @@ class Contract:
                 )
         # The plain path's `{SmsSid}` would also match `abc.json`: try literal suffixes first.
         self.operations.sort(key=lambda o: (not o.path.endswith(".json"), o.path))
+        self._by_method: dict[str, list[Operation]] = {}
+        for operation in self.operations:
+            self._by_method.setdefault(operation.method, []).append(operation)
 
     @staticmethod
     def _deref(node: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
@@ -111,13 +124,12 @@ class Contract:
     def find_operation(self, method: str, url: str) -> tuple[Operation, dict[str, str]] | None:
         """The operation for a request and its path parameters, or None."""
         path = urlsplit(url).path if "://" in url or url.startswith("/") else url
-        path = re.sub(r"/{2,}", "/", path)
+        if "//" in path:
+            path = re.sub(r"/{2,}", "/", path)
         # A target may be mounted under a prefix (a gateway, /exotel/...): match the API tail.
         start = path.find("/v1/")
         tail = path[start:] if start >= 0 else path
-        for operation in self.operations:
-            if operation.method != method.upper():
-                continue
+        for operation in self._by_method.get(method.upper(), ()):
             match = operation.pattern.match(tail)
             if match:
                 return operation, match.groupdict()

@@ -69,10 +69,15 @@ class HttpError:
 
     def matches(self, text: str) -> bool:
         """True when `text` is the documented message, any `$name` placeholder filled in."""
-        # whitespace is compared loosely: XML parsers strip it around an empty placeholder
-        parts = re.split(r"\$[a-z]+", " ".join(self.message.split()))
-        literal = [r"\s*".join(re.escape(word) for word in part.split(" ")) for part in parts]
-        return re.fullmatch(".*".join(literal), text.strip(), re.DOTALL) is not None
+        return _message_pattern(self.message).fullmatch(text.strip()) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _message_pattern(message: str) -> re.Pattern[str]:
+    # whitespace is compared loosely: XML parsers strip it around an empty placeholder
+    parts = re.split(r"\$[a-z]+", " ".join(message.split()))
+    literal = [r"\s*".join(re.escape(word) for word in part.split(" ")) for part in parts]
+    return re.compile(".*".join(literal), re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,19 @@ class Registries:
         return [d for d in self.detailed_status_codes if tolerant or d.catalogue == REFERENCE]
 
     def dsc(self, code: int) -> DetailedStatusCode | None:
-        return next((d for d in self.detailed_status_codes if d.code == code), None)
+        return self._dsc_by_code.get(code)
+
+    @functools.cached_property
+    def _dsc_by_code(self) -> dict[int, DetailedStatusCode]:
+        by_code: dict[int, DetailedStatusCode] = {}
+        for row in self.detailed_status_codes:
+            by_code.setdefault(row.code, row)  # the first row wins, as a scan would
+        return by_code
+
+    @functools.cached_property
+    def failed_statuses(self) -> frozenset[str]:
+        """Statuses, of any catalogue, that mean the message was not (and will not be) sent."""
+        return frozenset(s.status for s in self.statuses(tolerant=True) if s.success is False)
 
     def dsc_for_status(self, status: str) -> list[DetailedStatusCode]:
         """Reference DetailedStatusCodes that belong to `status`, in registry order."""
@@ -149,6 +166,17 @@ class Registries:
             if row.situation == situation:
                 return row
         raise KeyError(f"no DetailedStatusCode row with situation {situation!r}")
+
+    def http_error_rows(self, status: int, code: object) -> tuple[HttpError, ...]:
+        """The rows documenting error `code` for HTTP `status` (none for an undocumented pair)."""
+        return self._errors_by_status_code.get((status, code), ())
+
+    @functools.cached_property
+    def _errors_by_status_code(self) -> dict[tuple[int, object], tuple[HttpError, ...]]:
+        rows: dict[tuple[int, object], tuple[HttpError, ...]] = {}
+        for row in self.http_errors:
+            rows[(row.status, row.code)] = (*rows.get((row.status, row.code), ()), row)
+        return rows
 
     def http_error(self, error_id: str) -> HttpError:
         for row in self.http_errors:

@@ -27,8 +27,9 @@ def header(headers: Headers | None, name: str) -> str | None:
     """A header value, case-insensitively; vcrpy's lists of values give their first value."""
     if not headers:
         return None
+    name = name.lower()
     for key, value in headers.items():
-        if key.lower() == name.lower():
+        if key.lower() == name:
             if isinstance(value, list | tuple):
                 return str(value[0]) if value else None
             return str(value)
@@ -234,13 +235,23 @@ def validate_response(
     request. An empty report means the response conforms; `report.accepted` lists the variants
     tolerant mode accepted.
     """
-    contract = load_contract()
-    report = Report()
-    found = contract.find_operation(method, url)
+    found = load_contract().find_operation(method, url)
     if found is None:
-        report.append(_unknown_operation(method, url))
-        return report
+        return Report([_unknown_operation(method, url)])
     operation, params = found
+    return _response_report(operation, params, status, headers, body, mode, request_body)
+
+
+def _response_report(
+    operation: Operation,
+    params: dict[str, str],
+    status: int,
+    headers: Headers | None,
+    body: bytes | str | None,
+    mode: Mode,
+    request_body: bytes | str | Mapping[str, Any] | None,
+) -> Report:
+    report = Report()
     label = operation.label
     media_map = operation.media_types(status)
     if not media_map and mode == "tolerant":
@@ -360,21 +371,53 @@ def validate_request(
     method: str, url: str, headers: Headers | None, body: bytes | str | None, mode: Mode = "strict"
 ) -> Report:
     """Check one request: a known operation, a form Content-Type, the form against its schema."""
-    return checked_request(method, url, headers, body, mode)[0]
-
-
-def checked_request(
-    method: str, url: str, headers: Headers | None, body: bytes | str | None, mode: Mode = "strict"
-) -> tuple[Report, dict[str, Any] | None]:
-    """`validate_request`'s report, and the form it read (None when it read none), so a caller
-    checking the response too need not decode the form a second time."""
-    contract = load_contract()
-    report = Report()
-    found = contract.find_operation(method, url)
+    found = load_contract().find_operation(method, url)
     if found is None:
-        report.append(_unknown_operation(method, url))
-        return report, None
-    operation, _ = found
+        return Report([_unknown_operation(method, url)])
+    return _request_report(found[0], headers, body, mode)[0]
+
+
+def validate_exchange(
+    method: str,
+    url: str,
+    request_headers: Headers | None,
+    request_body: bytes | str | None,
+    status: int,
+    response_headers: Headers | None,
+    response_body: bytes | str | None,
+    mode: Mode = "strict",
+) -> Report:
+    """Check one recorded exchange: the response, and the request form when it was accepted.
+
+    A request that breaks the schema and was answered 4xx is a recorded negative case, not a
+    finding; one that was answered 2xx means the client or the server is wrong. The response's
+    checks see the form the request carried (bulk item order).
+    """
+    found = load_contract().find_operation(method, url)
+    if found is None:
+        return Report([_unknown_operation(method, url)])
+    operation, params = found
+    request: bytes | str | Mapping[str, Any] | None = request_body
+    report = Report()
+    if request_body and method.upper() == "POST" and 200 <= status < 300:
+        request_report, form = _request_report(operation, request_headers, request_body, mode)
+        report.extend(request_report)
+        report.accepted.extend(request_report.accepted)
+        if form is not None:
+            request = form  # decoded once, for both checks
+    response_report = _response_report(
+        operation, params, status, response_headers, response_body, mode, request
+    )
+    report.extend(response_report)
+    report.accepted.extend(response_report.accepted)
+    return report
+
+
+def _request_report(
+    operation: Operation, headers: Headers | None, body: bytes | str | None, mode: Mode
+) -> tuple[Report, dict[str, Any] | None]:
+    """The request's report, and the form it read (None when it read none)."""
+    report = Report()
     if operation.request_schema is None:
         return report, None
     media = media_type(header(headers, "Content-Type"))
