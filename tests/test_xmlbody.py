@@ -80,7 +80,9 @@ _TEXT = st.text(
 
 
 def _tree(depth: int) -> st.SearchStrategy[str]:
-    leaf = st.builds(_render, _NAMES, st.dictionaries(_NAMES, _TEXT, max_size=2), _TEXT, st.just([]))
+    leaf = st.builds(
+        _render, _NAMES, st.dictionaries(_NAMES, _TEXT, max_size=2), _TEXT, st.just([])
+    )
     if depth == 0:
         return leaf
     node = st.builds(

@@ -32,7 +32,7 @@ class Exchange:
     messages: list[tuple[str, dict[str, Any]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.messages = list(messages(self.data))
+        self.messages = messages(self.data)
 
 
 Check = Callable[[Exchange], Iterator[Violation]]
@@ -51,14 +51,18 @@ def _violation(
     return Violation(name, pointer, show(expected), show(actual), message, ex.operation)
 
 
-def messages(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+def messages(data: Any) -> list[tuple[str, dict[str, Any]]]:
     """Every SMSMessage object in a response body, with its JSON pointer."""
-    if isinstance(data, dict) and isinstance(data.get("SMSMessage"), dict):
-        yield "/SMSMessage", data["SMSMessage"]
-    elif isinstance(data, list):
-        for index, item in enumerate(data):
-            if isinstance(item, dict) and isinstance(item.get("SMSMessage"), dict):
-                yield f"/{index}/SMSMessage", item["SMSMessage"]
+    if isinstance(data, dict):
+        single = data.get("SMSMessage")
+        return [("/SMSMessage", single)] if isinstance(single, dict) else []
+    if isinstance(data, list):
+        return [
+            (f"/{index}/SMSMessage", item["SMSMessage"])
+            for index, item in enumerate(data)
+            if isinstance(item, dict) and isinstance(item.get("SMSMessage"), dict)
+        ]
+    return []
 
 
 def _failed(registries: Registries, message: dict[str, Any]) -> bool:
@@ -186,8 +190,11 @@ def recipients(request: dict[str, Any] | None) -> list[str] | None:
     return None
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def _digits(number: Any) -> str:
-    return re.sub(r"\D", "", str(number))
+    return _NON_DIGIT.sub("", str(number))
 
 
 def _same_number(a: Any, b: Any) -> bool:
