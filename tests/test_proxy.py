@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
+import socket
+import socketserver
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from sms_contract.cassettes import secrets_in, validate_cassette
 from sms_contract.mutants import catalogue
@@ -59,7 +67,7 @@ def run_through_proxy(upstream_app: Any) -> tuple[ValidatingProxy, Tap, list[htt
     tap = Tap(upstream_app)
     with running(tap) as upstream:
         proxy = ValidatingProxy(upstream)
-        with running(proxy) as url:
+        with proxy.running() as url:
             responses = list(traffic(url))
     return proxy, tap, responses
 
@@ -81,7 +89,7 @@ def test_a_broken_upstream_is_reported_and_still_passed_through() -> None:
 
 def test_an_unreachable_upstream_is_a_502_and_counted() -> None:
     proxy = ValidatingProxy("http://127.0.0.1:9")
-    with running(proxy) as url:
+    with proxy.running() as url:
         response = httpx.get(f"{url}/v1/Accounts/a/SMS/Messages/x.json")
     assert response.status_code == 502 and "upstream unreachable" in response.text
     assert proxy.upstream_errors == 1
@@ -130,3 +138,202 @@ def test_the_proxy_command_logs_violations_and_gates_on_them(tmp_path: Path) -> 
     (cassette,) = (tmp_path / "rec").glob("*.yaml")
     assert validate_cassette(cassette)[0] == 5  # the readiness probe and the four requests
     assert "simtoken" not in out + err + cassette.read_text()
+
+
+# -- the wire: exact bytes, framing, concurrency, streaming ------------------------------------
+
+# an answer with the quirks a relay must not "fix": header case and order, chunked framing
+# with a chunk extension, a body that is not what its Content-Type says
+RAW_ANSWER = (
+    b"HTTP/1.1 200 OK\r\nX-Odd-CASE:  spaced \r\ncontent-type: application/json\r\n"
+    b"Transfer-Encoding: chunked\r\n\r\n"
+    b'5;ext=1\r\n{"a":\r\n3\r\n 1}\r\n0\r\n\r\n'
+)
+
+
+class RawUpstream(socketserver.ThreadingTCPServer):
+    """A TCP server answering each request with fixed bytes, and keeping what it was sent."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, answer: bytes, close_after: bool = False) -> None:
+        self.answer = answer
+        self.close_after = close_after
+        self.requests: list[bytes] = []
+        super().__init__(("127.0.0.1", 0), _RawHandler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _RawHandler(socketserver.StreamRequestHandler):
+    server: RawUpstream
+
+    def handle(self) -> None:
+        while True:
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                byte = self.rfile.read(1)
+                if not byte:
+                    return
+                head += byte
+            length = re.search(rb"(?i)content-length: *(\d+)", head)
+            body = self.rfile.read(int(length.group(1))) if length else b""
+            self.server.requests.append(head + body)
+            self.wfile.write(self.server.answer)
+            self.wfile.flush()
+            if self.server.close_after:
+                return
+
+
+def raw_exchange(url: str, request: bytes, until: bytes = b"0\r\n\r\n") -> bytes:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        received = b""
+        while not received.endswith(until):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+        return received
+
+
+def test_the_client_gets_the_upstream_answer_byte_for_byte() -> None:
+    upstream = RawUpstream(RAW_ANSWER)
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url:
+        got = raw_exchange(
+            url, b"GET /v1/Accounts/a/SMS/Messages/x.json HTTP/1.1\r\nHost: p\r\n\r\n"
+        )
+    assert got == RAW_ANSWER
+    (exchange,) = proxy.exchanges
+    assert exchange.response_body == b'{"a": 1}'  # the body without its chunked framing
+    assert ("X-Odd-CASE", "spaced") in exchange.response_headers
+
+
+def test_the_upstream_gets_its_own_host_a_whole_body_and_the_client_headers() -> None:
+    upstream = RawUpstream(b"HTTP/1.1 204 No Content\r\n\r\n", close_after=True)
+    proxy = ValidatingProxy(upstream.url + "/exotel")
+    chunked = (
+        b"POST /v1/Accounts/a/Sms/send HTTP/1.1\r\nHost: proxy.local\r\nX-Trace: 7\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"4\r\nTo=1\r\n6\r\n&Body=\r\n0\r\n\r\n"
+    )
+    with proxy.running() as url:
+        answer = raw_exchange(url, chunked, until=b"\r\n\r\n")
+    assert answer == b"HTTP/1.1 204 No Content\r\n\r\n"
+    (sent,) = upstream.requests
+    head, body = sent.split(b"\r\n\r\n", 1)
+    assert head.startswith(b"POST /exotel/v1/Accounts/a/Sms/send HTTP/1.1\r\n")
+    assert f"Host: 127.0.0.1:{upstream.server_address[1]}".encode() in head
+    assert b"X-Trace: 7" in head and b"Content-Length: 10" in head
+    assert b"proxy.local" not in head and b"chunked" not in head.lower()
+    assert body == b"To=1&Body="
+
+
+def test_expect_100_continue_is_answered_so_the_client_sends_its_body() -> None:
+    upstream = RawUpstream(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n")
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=10) as sock:
+            sock.sendall(
+                b"POST /v1/Accounts/a/Sms/send HTTP/1.1\r\nHost: p\r\nContent-Length: 4\r\n"
+                b"Expect: 100-continue\r\n\r\n"
+            )
+            assert sock.recv(100) == b"HTTP/1.1 100 Continue\r\n\r\n"
+            sock.sendall(b"To=1")
+            assert sock.recv(1000).startswith(b"HTTP/1.1 204")
+    assert upstream.requests[0].endswith(b"\r\n\r\nTo=1")
+    assert b"expect" not in upstream.requests[0].lower()
+
+
+def test_an_answer_to_head_has_no_body_whatever_its_length_says() -> None:
+    upstream = RawUpstream(b"HTTP/1.1 200 OK\r\nContent-Length: 99\r\n\r\n")
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url, httpx.Client(base_url=url) as client:
+        for _ in range(2):  # and the connection stays usable
+            response = client.head("/v1/Accounts/a/SMS/Messages/x.json")
+            assert response.status_code == 200 and response.content == b""
+    assert len(proxy.exchanges) == 2
+
+
+def test_an_upstream_breaking_off_mid_answer_is_a_broken_connection_not_a_502() -> None:
+    upstream = RawUpstream(
+        b'HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{"partial', close_after=True
+    )
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url:
+        for _ in range(2):  # and the proxy goes on serving after one
+            with pytest.raises(httpx.RemoteProtocolError, match="received 9 bytes"):
+                httpx.get(f"{url}/v1/Accounts/a/SMS/Messages/x.json")
+    assert proxy.upstream_errors == 2 and not proxy.exchanges
+
+
+def test_a_kept_alive_connection_the_upstream_closed_is_retried_once() -> None:
+    upstream = RawUpstream(
+        b"HTTP/1.1 204 No Content\r\n\r\n", close_after=True
+    )  # keep-alive announced, then closed
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url, httpx.Client(base_url=url) as client:
+        statuses = [client.get("/v1/Accounts/a/SMS/Messages/x.json").status_code for _ in range(3)]
+    assert statuses == [204, 204, 204]
+    assert proxy.upstream_errors == 0 and len(upstream.requests) == 3
+
+
+def test_bytes_that_are_not_http_close_that_connection_only() -> None:
+    proxy = ValidatingProxy("http://127.0.0.1:9")
+    with proxy.running() as url:
+        assert raw_exchange(url, b"\x16\x03\x01 not http\r\n\r\n") == b""
+        response = httpx.get(f"{url}/v1/Accounts/a/SMS/Messages/x.json")
+    assert response.status_code == 502
+
+
+def test_many_clients_at_once_each_get_their_own_answers() -> None:
+    with running(create_app(SimulatorConfig.unthrottled(db=":memory:"))) as upstream:
+        proxy = ValidatingProxy(upstream)
+        with proxy.running() as url:
+
+            def client(index: int) -> list[tuple[str, str]]:
+                pairs = []
+                with httpx.Client(base_url=f"{url}/v1/Accounts/simaccount", auth=AUTH) as c:
+                    for n in range(10):
+                        body = f"client {index} message {n}"
+                        sent = c.post("/Sms/send.json", data={**SEND, "Body": body}).json()
+                        pairs.append((body, sent["SMSMessage"]["Body"]))
+                return pairs
+
+            with ThreadPoolExecutor(16) as pool:
+                results = [p for pairs in pool.map(client, range(16)) for p in pairs]
+    assert len(results) == 160 and all(sent == got for sent, got in results)
+    assert len(proxy.exchanges) == 160
+    assert not [v for e in proxy.exchanges for v in e.violations]
+
+
+async def _slow_stream(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+    await send({"type": "http.response.body", "body": b'{"first": ', "more_body": True})
+    await asyncio.sleep(1.0)
+    await send({"type": "http.response.body", "body": b"1}", "more_body": False})
+
+
+def test_a_streamed_answer_reaches_the_client_as_it_is_sent() -> None:
+    with running(_slow_stream) as upstream:
+        proxy = ValidatingProxy(upstream)
+        with proxy.running() as url, httpx.Client() as client:
+            started = time.perf_counter()
+            with client.stream("GET", f"{url}/v1/Accounts/a/SMS/Messages/x.json") as response:
+                chunks = response.iter_raw()
+                first = next(chunks)
+                first_at = time.perf_counter() - started
+                rest = b"".join(chunks)
+    assert first == b'{"first": ' and first_at < 0.8  # before the upstream has finished
+    assert rest == b"1}"
+    assert proxy.exchanges[0].response_body == b'{"first": 1}'

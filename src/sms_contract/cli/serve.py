@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
+import signal
 import sys
 import time
 from pathlib import Path
@@ -112,8 +114,6 @@ def proxy(
           --report proxy.html --fail-on-violation
     """
     require_contract()
-    import uvicorn
-
     from sms_contract.proxy import ValidatingProxy, write_cassette
     from sms_contract.report import RunReport
 
@@ -132,16 +132,24 @@ def proxy(
         for violation in exchange.violations:
             click.echo(f"violation: {violation}", err=True)
 
-    app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)  # type: ignore[arg-type]
-    click.echo(f"sms-contract proxy on http://{host}:{port_text} -> {upstream_shown}", err=True)
-    started = time.perf_counter()
     try:
-        uvicorn.run(app, host=host, port=int(port_text), log_level="warning")
+        app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)  # type: ignore[arg-type]
+    except ValueError as exc:
+        fail(str(exc))
+    started = time.perf_counter()
+
+    async def serve_until_signalled() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await app.serve(host, int(port_text), stop, lambda url: click.echo(
+            f"sms-contract proxy on {url} -> {upstream_shown}", err=True))  # fmt: skip
+
+    try:
+        asyncio.run(serve_until_signalled())
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
-    except SystemExit as exc:
-        if exc.code not in (0, None):
-            fail(f"cannot listen on {listen}")
     from sms_contract.cassettes import operation_label
     from sms_contract.conformance.runner import Outcome
 
