@@ -6,6 +6,7 @@ import asyncio
 import re
 import socket
 import socketserver
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -15,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+import trustme
 
 from sms_contract.cassettes import secrets_in, validate_cassette
 from sms_contract.mutants import catalogue
@@ -167,6 +169,22 @@ class RawUpstream(socketserver.ThreadingTCPServer):
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class TlsUpstream(RawUpstream):
+    """The raw upstream behind TLS, with a certificate from a throwaway CA."""
+
+    def __init__(self, answer: bytes, context: ssl.SSLContext) -> None:
+        self.context = context
+        super().__init__(answer)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True), address
+
+    @property
+    def url(self) -> str:
+        return f"https://localhost:{self.server_address[1]}"
 
 
 class _RawHandler(socketserver.StreamRequestHandler):
@@ -337,3 +355,22 @@ def test_a_streamed_answer_reaches_the_client_as_it_is_sent() -> None:
     assert first == b'{"first": ' and first_at < 0.8  # before the upstream has finished
     assert rest == b"1}"
     assert proxy.exchanges[0].response_body == b'{"first": 1}'
+
+
+def test_an_https_upstream_is_reached_with_certificate_verification(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    authority = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("localhost").configure_cert(context)
+    upstream = TlsUpstream(RAW_ANSWER, context)
+    request = b"GET /v1/Accounts/a/SMS/Messages/x.json HTTP/1.1\r\nHost: p\r\n\r\n"
+    untrusted = ValidatingProxy(upstream.url)
+    with untrusted.running() as url:
+        assert b" 502 " in raw_exchange(url, request, until=b"SSLCertVerificationError")
+    # the system's trust store, pointed at the throwaway CA, as OpenSSL reads it
+    authority.cert_pem.write_to_path(str(tmp_path / "ca.pem"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "ca.pem"))
+    trusted = ValidatingProxy(upstream.url)
+    with trusted.running() as url:
+        assert raw_exchange(url, request) == RAW_ANSWER
