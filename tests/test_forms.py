@@ -8,7 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms_contract.forms import FormError, _pairs, decode_form, encode_form
+from sms_contract.forms import (
+    FormError,
+    _finish,
+    _insert,
+    _pairs,
+    _split_key,
+    decode_form,
+    encode_form,
+    form_text,
+)
 
 
 def test_static_bulk_to_brackets_become_a_list() -> None:
@@ -48,3 +57,32 @@ def test_non_ascii_digits_are_names_not_indexes() -> None:
 @given(st.text(alphabet=st.sampled_from("aZ09=&+%2B5bé[] ;\x00"), max_size=40))
 def test_pairs_read_a_body_as_parse_qsl_does(body: str) -> None:
     assert _pairs(body) == parse_qsl(body, keep_blank_values=True)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["To", "From", "To[]", "Messages[0][To]", "a]", ""]),
+            st.text(max_size=3),
+        ),
+        max_size=6,
+    )
+)
+def test_plain_forms_decode_as_the_bracket_reader_would(pairs: list[tuple[str, str]]) -> None:
+    body = form_text(pairs)
+    try:
+        expected = _bracket_reading(pairs)
+    except FormError:
+        with pytest.raises(FormError):
+            decode_form(body)
+        return
+    assert decode_form(body) == expected
+
+
+def _bracket_reading(pairs: list[tuple[str, str]]) -> dict[str, object]:
+    """The general reader, which every form goes through when it has a bracket."""
+    root: dict[str, object] = {}
+    for key, value in pairs:
+        _insert(root, _split_key(key), value)
+    finished: dict[str, object] = _finish(root)
+    return finished

@@ -110,6 +110,17 @@ def decode_form(body: bytes | str | Iterable[tuple[str, str]]) -> dict[str, Any]
         body = body.decode("utf-8", errors="replace")
     pairs = _pairs(body) if isinstance(body, str) else list(body)
     root: dict[str, Any] = {}
+    if not any("[" in key for key, _ in pairs):
+        # a plain form (a single send): nothing to group or order, a repeated key is a list
+        for key, value in pairs:
+            existing = root.get(key)
+            if existing is None:
+                root[key] = value
+            elif isinstance(existing, list):
+                existing.append(value)
+            else:
+                root[key] = [existing, value]
+        return root
     for key, value in pairs:
         _insert(root, _split_key(key), value)
     finished: dict[str, Any] = _finish(root)
