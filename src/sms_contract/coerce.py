@@ -110,8 +110,10 @@ def _coerce(data: Any, plan: _Plan) -> Any:
         out = {}
         for key, value in data.items():
             sub = plan.property_plan(key)
-            # the common case, a string field holding text, without a call
-            if sub is not None and not (sub.keeps_text and value.__class__ is str):
+            # the common cases, a string field holding text or an empty element, without a call
+            if sub is not None and value is not None and not (
+                sub.keeps_text and value.__class__ is str
+            ):
                 value = _coerce(value, sub)
             out[key] = value
         return out

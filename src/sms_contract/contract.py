@@ -108,6 +108,7 @@ class Contract:
                 )
         # The plain path's `{SmsSid}` would also match `abc.json`: try literal suffixes first.
         self.operations.sort(key=lambda o: (not o.path.endswith(".json"), o.path))
+        self._recent: dict[tuple[str, str], tuple[Operation, Mapping[str, str]]] = {}
         self._by_method: dict[str, list[Operation]] = {}
         for operation in self.operations:
             self._by_method.setdefault(operation.method, []).append(operation)
@@ -121,8 +122,23 @@ class Contract:
             return resolved
         return node
 
-    def find_operation(self, method: str, url: str) -> tuple[Operation, dict[str, str]] | None:
-        """The operation for a request and its path parameters, or None."""
+    def find_operation(
+        self, method: str, url: str
+    ) -> tuple[Operation, Mapping[str, str]] | None:
+        """The operation for a request and its path parameters (read-only), or None."""
+        found = self._recent.get((method, url))
+        if found is not None:
+            return found
+        found = self._match(method, url)
+        # Remember the URLs that recur, those whose only parameter is the account: every send
+        # of a recording goes to the same few. A details URL names a new Sid each time.
+        if found is not None and len(found[1]) == 1 and "AccountSid" in found[1]:
+            if len(self._recent) >= 1024:
+                self._recent.clear()
+            self._recent[(method, url)] = found
+        return found
+
+    def _match(self, method: str, url: str) -> tuple[Operation, Mapping[str, str]] | None:
         path = urlsplit(url).path if "://" in url or url.startswith("/") else url
         if "//" in path:
             path = re.sub(r"/{2,}", "/", path)
@@ -132,7 +148,7 @@ class Contract:
         for operation in self._by_method.get(method.upper(), ()):
             match = operation.pattern.match(tail)
             if match:
-                return operation, match.groupdict()
+                return operation, MappingProxyType(match.groupdict())
         return None
 
 

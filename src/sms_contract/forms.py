@@ -101,7 +101,12 @@ def _pairs(body: str) -> list[tuple[str, str]]:
 def _unquote(text: str) -> str:
     if "+" in text:
         text = text.replace("+", " ")
-    return unquote(text) if "%" in text else text
+    if "%" not in text:
+        return text
+    # the escape of almost every value sent, the + of an international number, without
+    # unquote's general decoding
+    plus = text.replace("%2B", "+").replace("%2b", "+")
+    return plus if "%" not in plus else unquote(text)
 
 
 def decode_form(body: bytes | str | Iterable[tuple[str, str]]) -> dict[str, Any]:

@@ -256,7 +256,7 @@ def validate_response(
 def _check_response(
     report: Report,
     operation: Operation,
-    params: dict[str, str],
+    params: Mapping[str, str],
     status: int,
     headers: Headers | None,
     body: bytes | str | None,

@@ -48,11 +48,14 @@ def _element(element: ET.Element) -> Any:
     children: dict[str, Any] = {}
     pieces = [element.text] if element.text else []
     for child in element:
-        value = _element(child)
+        if len(child) or child.attrib:
+            value = _element(child)
+        else:  # a leaf, most of a body: its text, inline
+            value = child.text.strip() or None if child.text else None
         existing = children.get(child.tag, _ABSENT)
         if existing is _ABSENT:
             children[child.tag] = value
-        elif isinstance(existing, list):
+        elif isinstance(existing, list):  # an element's own value is never a list
             existing.append(value)
         else:
             children[child.tag] = [existing, value]
