@@ -40,13 +40,13 @@ class _Plan:
         )
         # text is left as it is where the schema allows a string, or says nothing at all
         self.keeps_text = "string" in self.types or not self.branches
-        self._subplans: dict[str, _Plan] = {}
+        self._subplans: dict[str, _Plan] | None = None
 
-    def property_plan(self, name: str) -> _Plan | None:
-        plan = self._subplans.get(name)
-        if plan is None and name in self.properties:
-            plan = self._subplans[name] = _plan(self.properties[name], self.mode)
-        return plan
+    def subplans(self) -> dict[str, _Plan]:
+        """The plans of the properties (made on first use: a schema may refer to itself)."""
+        if self._subplans is None:
+            self._subplans = {name: _plan(sub, self.mode) for name, sub in self.properties.items()}
+        return self._subplans
 
 
 _PLANS: dict[tuple[int, str], tuple[Any, _Plan]] = {}
@@ -107,12 +107,15 @@ def _coerce(data: Any, plan: _Plan) -> Any:
     if isinstance(data, dict):
         if "array" in plan.types and ("object" not in plan.types or _repeated(data)):
             return _coerce(_split(data), plan)
+        subplans = plan.subplans()
         out = {}
         for key, value in data.items():
-            sub = plan.property_plan(key)
+            sub = subplans.get(key)
             # the common cases, a string field holding text or an empty element, without a call
-            if sub is not None and value is not None and not (
-                sub.keeps_text and value.__class__ is str
+            if (
+                sub is not None
+                and value is not None
+                and not (sub.keeps_text and value.__class__ is str)
             ):
                 value = _coerce(value, sub)
             out[key] = value
