@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -24,7 +25,11 @@ def schemathesis_run(url: str) -> subprocess.CompletedProcess[str]:
         "run", str(ROOT / "openapi.yaml"), "--url", url, "--auth", "simkey:simtoken",
         "--max-examples", "5", "--phases", "examples,fuzzing", "--seed", "1",
     ]  # fmt: skip
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    # in a folder of its own: schemathesis keeps a crash cache in its working directory
+    with tempfile.TemporaryDirectory() as folder:
+        return subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=300, cwd=folder
+        )
 
 
 def test_schemathesis_cli_with_the_hooks_passes_the_simulator() -> None:
