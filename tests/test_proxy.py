@@ -374,3 +374,14 @@ def test_an_https_upstream_is_reached_with_certificate_verification(
     trusted = ValidatingProxy(upstream.url)
     with trusted.running() as url:
         assert raw_exchange(url, request) == RAW_ANSWER
+
+
+def test_a_body_without_length_or_chunks_ends_with_the_upstream_connection() -> None:
+    answer = b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{"until": "closed"}'
+    upstream = RawUpstream(answer, close_after=True)
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url:
+        response = httpx.get(f"{url}/v1/Accounts/a/SMS/Messages/x.json")
+    assert response.status_code == 200 and response.content == b'{"until": "closed"}'
+    assert proxy.exchanges[0].response_body == b'{"until": "closed"}'
+    assert proxy.upstream_errors == 0
