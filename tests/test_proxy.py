@@ -385,3 +385,35 @@ def test_a_body_without_length_or_chunks_ends_with_the_upstream_connection() -> 
     assert response.status_code == 200 and response.content == b'{"until": "closed"}'
     assert proxy.exchanges[0].response_body == b'{"until": "closed"}'
     assert proxy.upstream_errors == 0
+
+
+def test_pipelined_requests_are_answered_in_order() -> None:
+    request = (
+        b"GET /v1/Accounts/simaccount/SMS/Messages/%s.json HTTP/1.1\r\nHost: p\r\n"
+        b"Authorization: Basic c2lta2V5OnNpbXRva2Vu\r\n\r\n"
+    )
+    with running(create_app(SimulatorConfig.unthrottled(db=":memory:"))) as upstream:
+        proxy = ValidatingProxy(upstream)
+        with proxy.running() as url:
+            host, port = url.removeprefix("http://").split(":")
+            with socket.create_connection((host, int(port)), timeout=10) as sock:
+                sock.sendall(request % b"first" + request % b"second")  # one write, two requests
+                answers = b""
+                while answers.count(b"No matching results") < 2:
+                    answers += sock.recv(65536)
+    assert answers.count(b"HTTP/1.1 200 OK") == 2
+    assert [e.url.rsplit("/", 1)[1] for e in proxy.exchanges] == ["first.json", "second.json"]
+
+
+def test_an_http_1_0_client_gets_its_answer_and_the_connection_closed() -> None:
+    with running(create_app(SimulatorConfig(db=":memory:"))) as upstream:
+        proxy = ValidatingProxy(upstream)
+        with proxy.running() as url:
+            answer = raw_exchange(
+                url,
+                b"GET /v1/Accounts/simaccount/SMS/Messages/x.json HTTP/1.0\r\n"
+                b"Authorization: Basic c2lta2V5OnNpbXRva2Vu\r\n\r\n",
+                until=b"\x00never",  # read until the proxy closes
+            )
+    assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"}}")
+    assert b"chunked" not in answer.lower()

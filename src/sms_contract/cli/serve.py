@@ -142,12 +142,16 @@ def proxy(
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+            # where the loop cannot (Windows), Ctrl-C arrives as KeyboardInterrupt below
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(signum, stop.set)
         await app.serve(host, int(port_text), stop, lambda url: click.echo(
             f"sms-contract proxy on {url} -> {upstream_shown}", err=True))  # fmt: skip
 
     try:
         asyncio.run(serve_until_signalled())
+    except KeyboardInterrupt:
+        pass  # the summary follows, as after a signal
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
     from sms_contract.cassettes import operation_label
