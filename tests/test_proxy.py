@@ -417,3 +417,42 @@ def test_an_http_1_0_client_gets_its_answer_and_the_connection_closed() -> None:
             )
     assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"}}")
     assert b"chunked" not in answer.lower()
+
+
+def test_credentials_in_the_upstream_url_authenticate_requests_without_their_own() -> None:
+    upstream = RawUpstream(b"HTTP/1.1 204 No Content\r\n\r\n")
+    host_port = upstream.url.removeprefix("http://")
+    proxy = ValidatingProxy(f"http://simkey:sim%40token@{host_port}")
+    with proxy.running() as url, httpx.Client(base_url=url) as client:
+        client.get("/v1/Accounts/a/SMS/Messages/x.json")
+        client.get("/v1/Accounts/a/SMS/Messages/x.json", auth=("other", "secret"))
+    first, second = upstream.requests
+    assert b"Authorization: Basic c2lta2V5OnNpbUB0b2tlbg==" in first  # simkey:sim@token
+    assert b"c2lta2V5" not in second and b"Basic b3RoZXI6c2VjcmV0" in second.replace(
+        b"authorization", b"Authorization"
+    )
+    assert all("simkey" not in e.url for e in proxy.exchanges)
+
+
+def test_a_silent_upstream_times_out_as_a_502_but_a_slow_stream_does_not() -> None:
+    silent = RawUpstream(b"")  # reads the request, never answers
+    proxy = ValidatingProxy(silent.url, timeout=0.5)
+    with proxy.running() as url:
+        response = httpx.get(f"{url}/v1/Accounts/a/SMS/Messages/x.json")
+    assert response.status_code == 502 and "TimeoutError" in response.text
+    with running(_ticking_stream) as upstream:  # 0.9 s in all, never 0.6 s without a byte
+        proxy = ValidatingProxy(upstream, timeout=0.6)
+        with proxy.running() as url:
+            response = httpx.get(f"{url}/v1/Accounts/a/SMS/Messages/x.json")
+    assert response.content == b"[0, 1, 2]"
+
+
+async def _ticking_stream(scope: Any, receive: Any, send: Any) -> None:
+    if scope["type"] != "http":
+        return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json")]})  # fmt: skip
+    for piece in (b"[0", b", 1", b", 2"):
+        await send({"type": "http.response.body", "body": piece, "more_body": True})
+        await asyncio.sleep(0.3)
+    await send({"type": "http.response.body", "body": b"]", "more_body": False})

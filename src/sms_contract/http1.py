@@ -119,26 +119,32 @@ class Response:
         """Whether the upstream keeps the connection open after this answer."""
         return self._keep_alive
 
-    async def relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def relay(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, idle_timeout: float
+    ) -> None:
         """Read one answer from `reader`, writing every byte to `writer` as it arrives.
 
-        Raises `UpstreamClosed` when the upstream closes before its first byte, and
-        `httptools.HttpParserError` for an answer that is not HTTP/1.x.
+        Raises `UpstreamClosed` when the upstream closes before its first byte, TimeoutError
+        when it sends nothing for `idle_timeout` seconds (a long stream that keeps sending is
+        fine), and `httptools.HttpParserError` for an answer that is not HTTP/1.x.
         """
-        while not self._done:
-            data = await reader.read(65536)
-            if not data:
-                if not self.relayed:
-                    raise UpstreamClosed("the upstream closed the connection")
-                if not self._until_eof:
-                    raise ConnectionError("the upstream broke off its answer")
-                self._done, self._keep_alive = True, False
-                break
-            self.relayed = True
-            writer.write(data)
-            self._parser.feed_data(data)
-            if writer.transport.get_write_buffer_size() > 262144:
-                await writer.drain()  # a slow client: do not buffer the whole body
+        loop = asyncio.get_running_loop()
+        async with asyncio.timeout(idle_timeout) as deadline:
+            while not self._done:
+                deadline.reschedule(loop.time() + idle_timeout)
+                data = await reader.read(65536)
+                if not data:
+                    if not self.relayed:
+                        raise UpstreamClosed("the upstream closed the connection")
+                    if not self._until_eof:
+                        raise ConnectionError("the upstream broke off its answer")
+                    self._done, self._keep_alive = True, False
+                    return
+                self.relayed = True
+                writer.write(data)
+                self._parser.feed_data(data)
+                if writer.transport.get_write_buffer_size() > 262144:
+                    await writer.drain()  # a slow client: do not buffer the whole body
 
     # -- httptools callbacks ---------------------------------------------------------------
     def on_message_begin(self) -> None:

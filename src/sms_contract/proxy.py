@@ -11,6 +11,7 @@ cannot be reached gets a 502 from the proxy (reported as such); any answer the u
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import threading
 import time
@@ -18,7 +19,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httptools
 
@@ -120,6 +121,16 @@ class ValidatingProxy:
         self._tls = parts.scheme == "https"
         self._prefix = parts.path.rstrip("/").encode("latin-1")
         self._host = parts.netloc.rpartition("@")[2].encode("idna")
+        # credentials in the upstream URL (https://KEY:TOKEN@host, as Exotel's examples write
+        # it) authenticate the requests that bring none of their own
+        self._authorization = (
+            b"Basic "
+            + base64.b64encode(
+                f"{unquote(parts.username or '')}:{unquote(parts.password or '')}".encode()
+            )
+            if parts.username is not None
+            else None
+        )
         self._origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         self._connections: set[asyncio.StreamWriter] = set()
 
@@ -209,8 +220,7 @@ class ValidatingProxy:
                     upstream = await asyncio.wait_for(self._connect(), self.timeout)
                 up_reader, up_writer = upstream
                 up_writer.write(message)
-                async with asyncio.timeout(self.timeout):
-                    await response.relay(up_reader, writer)
+                await response.relay(up_reader, writer, self.timeout)
                 break
             except (OSError, TimeoutError, httptools.HttpParserError) as exc:
                 if upstream is not None:
@@ -261,8 +271,12 @@ class ValidatingProxy:
         for name, value in request.headers:
             if name.lower() not in _NOT_FORWARDED:
                 lines += (name, b": ", value, b"\r\n")
-        if request.body or request.header(b"content-length") or request.header(
-            b"transfer-encoding"
+        if self._authorization and request.header(b"authorization") is None:
+            lines += (b"Authorization: ", self._authorization, b"\r\n")
+        if (
+            request.body
+            or request.header(b"content-length")
+            or request.header(b"transfer-encoding")
         ):
             lines.append(b"Content-Length: %d\r\n" % len(request.body))
         lines += (b"\r\n", request.body)
