@@ -456,3 +456,16 @@ async def _ticking_stream(scope: Any, receive: Any, send: Any) -> None:
         await send({"type": "http.response.body", "body": piece, "more_body": True})
         await asyncio.sleep(0.3)
     await send({"type": "http.response.body", "body": b"]", "more_body": False})
+
+
+def test_an_interim_answer_is_relayed_and_the_final_one_is_checked() -> None:
+    hints = b"HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+    final = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}"
+    upstream = RawUpstream(hints + final)
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url:
+        request = b"GET /v1/Accounts/a/SMS/Messages/x.json HTTP/1.1\r\nHost: p\r\n\r\n"
+        assert raw_exchange(url, request, until=b"{}") == hints + final
+    (exchange,) = proxy.exchanges
+    assert exchange.status == 200 and exchange.response_body == b"{}"
+    assert ("Link", "</style.css>") not in exchange.response_headers
