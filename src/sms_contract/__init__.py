@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sms_contract.validate import (
         PROVIDERS,
         validate_callback,
+        validate_exchange,
         validate_payload,
         validate_request,
         validate_response,
@@ -31,6 +32,7 @@ _EXPORTS = {
     "Mode": "sms_contract.schemastore",
     "PROVIDERS": "sms_contract.validate",
     "validate_callback": "sms_contract.validate",
+    "validate_exchange": "sms_contract.validate",
     "validate_payload": "sms_contract.validate",
     "validate_request": "sms_contract.validate",
     "validate_response": "sms_contract.validate",
@@ -48,6 +50,7 @@ __all__ = [
     "Violation",
     "load_contract",
     "validate_callback",
+    "validate_exchange",
     "validate_payload",
     "validate_request",
     "validate_response",
