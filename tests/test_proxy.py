@@ -469,3 +469,24 @@ def test_an_interim_answer_is_relayed_and_the_final_one_is_checked() -> None:
     (exchange,) = proxy.exchanges
     assert exchange.status == 200 and exchange.response_body == b"{}"
     assert ("Link", "</style.css>") not in exchange.response_headers
+
+
+def test_the_whole_conformance_suite_passes_through_the_proxy() -> None:
+    import subprocess
+    import sys
+
+    with running(create_app(SimulatorConfig(db=":memory:"))) as upstream:
+        proxy = ValidatingProxy(upstream)
+        with proxy.running() as url:
+            done = subprocess.run(
+                [sys.executable, "-m", "sms_contract.cli", "check", "--target-url", url,
+                 "--auth", "simkey:simtoken", "--account-sid", "simaccount",
+                 "--fuzz-examples", "0"],
+                capture_output=True, text=True, timeout=300,
+            )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "CONFORMS" in done.stdout
+    # the suite's own requests to paths outside the contract are the proxy's only findings
+    flagged = {v.check for e in proxy.exchanges for v in e.violations}
+    assert flagged == {"operation"}
+    assert len(proxy.exchanges) > 200

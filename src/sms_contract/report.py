@@ -37,6 +37,8 @@ class RunReport:
     seconds: float = 0.0
     interrupted: bool = False
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    # what one outcome is: a scenario of `check`, an exchange the proxy saw, a callback sent
+    unit: str = "scenarios"
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets)
@@ -174,10 +176,15 @@ class RunReport:
     def verdict(self) -> str:
         counts = self.counts()
         head = "INTERRUPTED" if self.interrupted else ("FAILED" if self.failed else "CONFORMS")
+        fuzz = (
+            f"fuzz {counts['fuzz cases']} cases, {counts.get('fuzz failed', 0)} operations "
+            "failed; "
+            if self.fuzz or self.unit == "scenarios"
+            else ""
+        )
         return (
-            f"{head}: {counts.get('passed', 0)} scenarios passed, {counts.get('failed', 0)} "
-            f"failed, {counts.get('not run', 0)} not run; fuzz {counts['fuzz cases']} cases, "
-            f"{counts.get('fuzz failed', 0)} operations failed; {self.seconds:.1f} s"
+            f"{head}: {counts.get('passed', 0)} {self.unit} passed, {counts.get('failed', 0)} "
+            f"failed, {counts.get('not run', 0)} not run; {fuzz}{self.seconds:.1f} s"
         )
 
     def to_markdown(self) -> str:

@@ -75,6 +75,7 @@ def callbacks(
         redact_url(receiver_url),
         f"callbacks ({provider}, seed {seed})",
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        unit="deliveries",
     )
     try:
         with progress(sum(d.valid or expect_reject for d in planned), output.as_json) as tick:

@@ -158,7 +158,7 @@ def proxy(
     from sms_contract.conformance.runner import Outcome
 
     run = RunReport(f"proxy -> {upstream_shown}", mode, dt.datetime.now(dt.UTC).isoformat(
-        timespec="seconds"), secrets=tuple(secrets))  # fmt: skip
+        timespec="seconds"), secrets=tuple(secrets), unit="exchanges")  # fmt: skip
     for index, exchange in enumerate(app.exchanges):
         run.outcomes.append(
             Outcome(
