@@ -141,7 +141,8 @@ class Response:
                     self._done, self._keep_alive = True, False
                     return
                 self.relayed = True
-                writer.write(data)
+                if not writer.is_closing():  # a client that left still gets its answer checked
+                    writer.write(data)
                 self._parser.feed_data(data)
                 if writer.transport.get_write_buffer_size() > 262144:
                     await writer.drain()  # a slow client: do not buffer the whole body
