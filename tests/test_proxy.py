@@ -490,3 +490,17 @@ def test_the_whole_conformance_suite_passes_through_the_proxy() -> None:
     flagged = {v.check for e in proxy.exchanges for v in e.violations}
     assert flagged == {"operation"}
     assert len(proxy.exchanges) > 200
+
+
+def test_a_request_to_switch_protocols_is_answered_over_http_and_the_connection_ends() -> None:
+    upstream = RawUpstream(b"HTTP/1.1 204 No Content\r\n\r\n")
+    proxy = ValidatingProxy(upstream.url)
+    with proxy.running() as url:
+        answer = raw_exchange(
+            url,
+            b"GET /v1/Accounts/a/SMS/Messages/x.json HTTP/1.1\r\nHost: p\r\n"
+            b"Connection: Upgrade\r\nUpgrade: websocket\r\n\r\n",
+            until=b"\x00never",  # read until the proxy closes
+        )
+    assert answer == b"HTTP/1.1 204 No Content\r\n\r\n"
+    assert b"upgrade: websocket" not in upstream.requests[0].lower()

@@ -55,7 +55,14 @@ class RequestReader:
             data = await self._reader.read(65536)
             if not data:
                 return None
-            self._parser.feed_data(data)
+            try:
+                self._parser.feed_data(data)
+            except httptools.HttpParserUpgrade:
+                # a request to switch protocols (WebSocket): the proxy relays HTTP only, so it
+                # is forwarded without its Upgrade header, answered, and the connection ends
+                if not self._ready:
+                    return None
+                self._ready[-1].keep_alive = False
         return self._ready.pop(0)
 
     # -- httptools callbacks ---------------------------------------------------------------
