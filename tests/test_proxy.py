@@ -25,6 +25,9 @@ from sms_contract.registry import number_for
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
 
+# a connection handler outliving the proxy's loop shows as an unraisable exception at exit
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+
 AUTH = ("simkey", "simtoken")
 SEND = {"From": "ACME", "To": number_for(20005), "Body": "through the proxy"}
 

@@ -133,6 +133,7 @@ class ValidatingProxy:
         )
         self._origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         self._connections: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[None]] = set()
 
     async def serve(
         self,
@@ -151,6 +152,15 @@ class ValidatingProxy:
             server.close()
             for writer in list(self._connections):
                 writer.close()
+            # let each connection's handler see its end and close its upstream, so no
+            # handler outlives the loop it runs on
+            handlers = set(self._handlers)
+            if handlers:
+                _, late = await asyncio.wait(handlers, timeout=5)
+                for task in late:
+                    task.cancel()
+                if late:
+                    await asyncio.wait(late, timeout=5)
             await server.wait_closed()
 
     @contextlib.contextmanager
@@ -182,6 +192,10 @@ class ValidatingProxy:
             loop.close()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)
+            handler.add_done_callback(self._handlers.discard)
         self._connections.add(writer)
         requests = RequestReader(reader, writer)
         upstream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
