@@ -30,15 +30,9 @@ from sms_contract.violations import Violation
 
 # headers that describe one hop, not the message (RFC 9110 section 7.6.1)
 HOP_BY_HOP = {
-    "connection",
-    "keep-alive",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-}
+    b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
+    b"trailer", b"transfer-encoding", b"upgrade",
+}  # fmt: skip
 
 
 @dataclass
@@ -261,7 +255,7 @@ class ValidatingProxy:
                 [
                     (k.decode("latin-1"), v.decode("latin-1"))
                     for k, v in response.headers
-                    if k.decode("latin-1").lower() not in HOP_BY_HOP
+                    if k.lower() not in HOP_BY_HOP
                 ],
                 response.body,
                 time.perf_counter() - started,
@@ -325,7 +319,7 @@ _NOT_FORWARDED = {
     b"host", b"content-length", b"transfer-encoding", b"expect", b"upgrade", b"te",
     b"proxy-connection", b"proxy-authorization",
 }  # fmt: skip
-_NOT_RECORDED = {k.encode() for k in HOP_BY_HOP} | {b"host", b"content-length"}
+_NOT_RECORDED = HOP_BY_HOP | {b"host", b"content-length"}
 
 
 def _origin_form(target: bytes) -> bytes:
