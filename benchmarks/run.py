@@ -33,15 +33,15 @@ import httpx
 import xmltodict
 import yaml
 
-from sms_contract.cassettes import (
+from sms_contract.cassettes.cassette import (
     Interaction,
     cassette_files,
     interactions,
     validate_cassette,
     validate_interaction,
 )
-from sms_contract.contract import load_contract
-from sms_contract.registry import number_for
+from sms_contract.contract.registry import number_for
+from sms_contract.contract.spec import load_contract
 from sms_contract.simulator import SimulatorConfig
 from sms_contract.simulator.config import NO_LIMIT
 
@@ -116,8 +116,8 @@ def ours(items: list[Interaction]) -> int:
 def schemathesis_responses(items: list[Interaction]) -> list[tuple[Any, httpx.Response]]:
     import schemathesis
 
-    import sms_contract.schemathesis_ext  # noqa: F401  (the XML deserializer)
-    from sms_contract.resources import openapi_path
+    import sms_contract.integrations.schemathesis_ext  # noqa: F401  (the XML deserializer)
+    from sms_contract.contract.resources import openapi_path
 
     schema = schemathesis.openapi.from_path(openapi_path())
     contract = load_contract()
@@ -222,9 +222,9 @@ def bench_replay(size: int) -> None:
 
 def bench_validators() -> None:
     """Schema validation alone, per response body, by each validator replay could use."""
-    from sms_contract.contract import load_contract
-    from sms_contract.schemastore import cached_validator, compiled_validator, inline_refs
-    from sms_contract.validate import _schema_key, header, media_type, parse_body
+    from sms_contract.checks.validate import _schema_key, header, media_type, parse_body
+    from sms_contract.contract.schemastore import cached_validator, compiled_validator, inline_refs
+    from sms_contract.contract.spec import load_contract
 
     contract = load_contract()
     bodies = []
@@ -334,11 +334,11 @@ def bench_files(size: int, work: Path) -> Path:
     )
     # peak memory of a process that validates every file, one at a time, against the corpus
     script = (
-        "import sys; from pathlib import Path; from sms_contract.cassettes import "
+        "import sys; from pathlib import Path; from sms_contract.cassettes.cassette import "
         "validate_cassette\nfor p in sorted(Path(sys.argv[1]).glob('*.yaml')): "
         "validate_cassette(p)"
     )
-    baseline_script = "import sms_contract.cassettes, sms_contract.validate"
+    baseline_script = "import sms_contract.cassettes.cassette, sms_contract.checks.validate"
     peak = _child_peak_mib([sys.executable, "-c", script, str(folder)])
     idle = _child_peak_mib([sys.executable, "-c", baseline_script])
     emit(
@@ -402,8 +402,8 @@ def bench_xdist(folder: Path) -> None:
 
 
 def bench_fuzz(examples: int) -> None:
-    from sms_contract.fuzz import FUZZ_CHECKS, fuzz
-    from sms_contract.targets import embedded
+    from sms_contract.conformance.embedded import embedded
+    from sms_contract.conformance.fuzz import FUZZ_CHECKS, fuzz
 
     with embedded(SimulatorConfig.unthrottled(db=":memory:")) as target:
         started = time.perf_counter()

@@ -77,7 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         for name, text in wanted.items()
         if not (OUT / name).exists() or (OUT / name).read_text(encoding="utf-8") != text
     ]
-    extra = sorted(p.name for p in OUT.glob("*.yaml") if p.name not in wanted) if OUT.exists() else []
+    extra = (
+        sorted(p.name for p in OUT.glob("*.yaml") if p.name not in wanted) if OUT.exists() else []
+    )
     if args.check:
         for name in stale + extra:
             print(f"stale: cassettes/reference-docs/{name}")

@@ -9,8 +9,8 @@ import httpx
 import pytest
 import requests
 
+from sms_contract.contract.registry import number_for
 from sms_contract.mutants import catalogue
-from sms_contract.registry import number_for
 from sms_contract.simulator.server import running
 
 FORM = {"From": "ACME", "To": number_for(20005), "Body": "hi"}

@@ -12,7 +12,7 @@ import pytest
 import vcr
 import yaml
 
-from sms_contract.cassettes import (
+from sms_contract.cassettes.cassette import (
     CassetteError,
     cassette_files,
     scrubber,
@@ -20,8 +20,8 @@ from sms_contract.cassettes import (
     validate_cassette,
 )
 from sms_contract.conformance import all_scenarios
-from sms_contract.recording import cassette_name
-from sms_contract.registry import load_registries, number_for
+from sms_contract.conformance.recording import cassette_name
+from sms_contract.contract.registry import load_registries, number_for
 from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN
 from sms_contract.simulator.server import running
 

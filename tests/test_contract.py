@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sms_contract.contract import load_contract
+from sms_contract.contract.spec import load_contract
 
 
 @pytest.mark.parametrize(

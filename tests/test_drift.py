@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from sms_contract.cassettes.drift import compare, shape
 from sms_contract.cli import main
 from sms_contract.conformance import all_scenarios
-from sms_contract.drift import compare, shape
 from sms_contract.mutants import catalogue
 from sms_contract.simulator.server import running
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sms_contract.forms import (
+from sms_contract.contract.forms import (
     FormError,
     _finish,
     _insert,

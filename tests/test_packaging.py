@@ -39,7 +39,7 @@ def test_the_wheel_installs_and_runs_check_from_anywhere(tmp_path: Path) -> None
     )  # fmt: skip
     env = {k: v for k, v in os.environ.items() if k not in ("SMS_CONTRACT_DIR", "PYTHONPATH")}
     where = subprocess.check_output(
-        [str(python), "-c", "import sms_contract.resources as r; print(r.contract_dir())"],
+        [str(python), "-c", "import sms_contract.contract.resources as r; print(r.contract_dir())"],
         cwd=tmp_path, env=env, text=True,
     ).strip()  # fmt: skip
     assert where.startswith(str(venv)) and where.endswith("_contract"), where

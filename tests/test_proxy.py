@@ -18,10 +18,10 @@ import httpx
 import pytest
 import trustme
 
-from sms_contract.cassettes import secrets_in, validate_cassette
+from sms_contract.cassettes.cassette import secrets_in, validate_cassette
+from sms_contract.contract.registry import number_for
 from sms_contract.mutants import catalogue
-from sms_contract.proxy import ValidatingProxy, write_cassette
-from sms_contract.registry import number_for
+from sms_contract.proxy.relay import ValidatingProxy, write_cassette
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 USER_TEST = textwrap.dedent(
     """
-    from sms_contract.registry import number_for
+    from sms_contract.contract.registry import number_for
 
     def test_send(sms_session, sms_target, assert_conforms):
         import httpx
@@ -54,7 +54,7 @@ def test_cassette_dir_parametrizes_sms_cassette(pytester: pytest.Pytester) -> No
     (folder / "bad.yaml").write_text(text)
     pytester.makepyfile(
         test_replay="""
-        from sms_contract.cassettes import validate_cassette
+        from sms_contract.cassettes.cassette import validate_cassette
 
         def test_cassette(sms_cassette, no_network):
             count, findings = validate_cassette(sms_cassette)

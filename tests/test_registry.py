@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from sms_contract.registry import REFERENCE, load_registries, stale_files
-from sms_contract.resources import schemas_dir
+from sms_contract.contract.registry import REFERENCE, load_registries, stale_files
+from sms_contract.contract.resources import schemas_dir
 
 
 def _dsc_rows(text: str) -> set[tuple[int, str, str, bool]]:
@@ -69,7 +69,7 @@ def test_mobizon_registries_are_every_row(reference_dir: Path) -> None:
 
 
 def test_generated_enum_schemas_are_up_to_date() -> None:
-    assert stale_files() == [], "run: python -m sms_contract.registry --write"
+    assert stale_files() == [], "run: python -m sms_contract.contract.registry --write"
 
 
 def _enum(path: Path, name: str) -> list[object]:
@@ -106,6 +106,6 @@ def test_no_code_number_is_typed_in_a_hand_written_schema() -> None:
 
 
 def test_registry_check_command_reports_up_to_date(capsys: object) -> None:
-    from sms_contract.registry import main
+    from sms_contract.contract.registry import main
 
     assert main(["--check"]) == 0

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from sms_contract.cassettes import cassette_files, interactions
-from sms_contract.contract import load_contract
-from sms_contract.schemastore import MODES, cached_validator, compiled_validator
-from sms_contract.validate import header, media_type, response_data
+from sms_contract.cassettes.cassette import cassette_files, interactions
+from sms_contract.checks.validate import header, media_type, response_data
+from sms_contract.contract.schemastore import MODES, cached_validator, compiled_validator
+from sms_contract.contract.spec import load_contract
 
 ROOT = Path(__file__).resolve().parents[1]
 

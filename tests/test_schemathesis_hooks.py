@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from sms_contract.integrations.schemathesis_ext import guard_recipients, recipients, serialize_form
 from sms_contract.mutants import catalogue
-from sms_contract.schemathesis_ext import guard_recipients, recipients, serialize_form
 from sms_contract.simulator.server import running
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ import pytest
 from tests.factories import sms_message
 
 from sms_contract import validate_response
-from sms_contract.semantic import CHECKS
+from sms_contract.checks.semantic import CHECKS
 
 URL = "https://api.exotel.com/v1/Accounts/acme/Sms/send.json"
 BULK_URL = "https://api.exotel.com/v1/Accounts/acme/Sms/bulksend.json"

@@ -7,7 +7,7 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from sms_contract import load_contract
-from sms_contract.resources import openapi_path
+from sms_contract.contract.resources import openapi_path
 
 
 def test_openapi_document_is_valid() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from sms_contract.cassettes import Interaction, interactions
-from sms_contract.validate import header, validate_exchange
+from sms_contract.cassettes.cassette import Interaction, interactions
+from sms_contract.checks.validate import header, validate_exchange
 
 SEND = Path(__file__).resolve().parents[1] / "cassettes" / "simulator" / "send-json.yaml"
 

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sms_contract.cassettes import cassette_files, interactions
-from sms_contract.coerce import coerce
-from sms_contract.schemastore import schema_uri
-from sms_contract.validate import header
-from sms_contract.xmlbody import (
+from sms_contract.cassettes.cassette import cassette_files, interactions
+from sms_contract.checks.validate import header
+from sms_contract.contract.coerce import coerce
+from sms_contract.contract.schemastore import schema_uri
+from sms_contract.contract.xmlbody import (
     EXOTEL_ROOT,
     XmlError,
     _parse_with_xmltodict,

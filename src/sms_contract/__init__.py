@@ -11,9 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sms_contract.contract import Contract, Operation, load_contract
-    from sms_contract.schemastore import Mode
-    from sms_contract.validate import (
+    from sms_contract.checks.validate import (
         PROVIDERS,
         validate_callback,
         validate_exchange,
@@ -21,24 +19,26 @@ if TYPE_CHECKING:
         validate_request,
         validate_response,
     )
-    from sms_contract.violations import AcceptedVariant, Report, Violation
+    from sms_contract.contract.schemastore import Mode
+    from sms_contract.contract.spec import Contract, Operation, load_contract
+    from sms_contract.contract.violations import AcceptedVariant, Report, Violation
 
-# Exported names load on first use: `python -m sms_contract.registry` and the CLI's fast
+# Exported names load on first use: `python -m sms_contract.contract.registry` and the CLI's fast
 # paths do not pay for (or re-import) the whole checks library.
 _EXPORTS = {
-    "Contract": "sms_contract.contract",
-    "Operation": "sms_contract.contract",
-    "load_contract": "sms_contract.contract",
-    "Mode": "sms_contract.schemastore",
-    "PROVIDERS": "sms_contract.validate",
-    "validate_callback": "sms_contract.validate",
-    "validate_exchange": "sms_contract.validate",
-    "validate_payload": "sms_contract.validate",
-    "validate_request": "sms_contract.validate",
-    "validate_response": "sms_contract.validate",
-    "AcceptedVariant": "sms_contract.violations",
-    "Report": "sms_contract.violations",
-    "Violation": "sms_contract.violations",
+    "Contract": "sms_contract.contract.spec",
+    "Operation": "sms_contract.contract.spec",
+    "load_contract": "sms_contract.contract.spec",
+    "Mode": "sms_contract.contract.schemastore",
+    "PROVIDERS": "sms_contract.checks.validate",
+    "validate_callback": "sms_contract.checks.validate",
+    "validate_exchange": "sms_contract.checks.validate",
+    "validate_payload": "sms_contract.checks.validate",
+    "validate_request": "sms_contract.checks.validate",
+    "validate_response": "sms_contract.checks.validate",
+    "AcceptedVariant": "sms_contract.contract.violations",
+    "Report": "sms_contract.contract.violations",
+    "Violation": "sms_contract.contract.violations",
 }
 __all__ = [
     "PROVIDERS",

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sms_contract.registry import load_registries, number_for
+from sms_contract.contract.registry import load_registries, number_for
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

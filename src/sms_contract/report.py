@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-from sms_contract.scrubbing import scrub
+from sms_contract.cassettes.filters import scrub
 
 if TYPE_CHECKING:
+    from sms_contract.conformance.fuzz import FuzzResult
     from sms_contract.conformance.runner import Outcome
-    from sms_contract.fuzz import FuzzResult
 
 
 def short(operation: str) -> str:
@@ -177,8 +177,7 @@ class RunReport:
         counts = self.counts()
         head = "INTERRUPTED" if self.interrupted else ("FAILED" if self.failed else "CONFORMS")
         fuzz = (
-            f"fuzz {counts['fuzz cases']} cases, {counts.get('fuzz failed', 0)} operations "
-            "failed; "
+            f"fuzz {counts['fuzz cases']} cases, {counts.get('fuzz failed', 0)} operations failed; "
             if self.fuzz or self.unit == "scenarios"
             else ""
         )

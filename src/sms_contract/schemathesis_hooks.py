@@ -5,11 +5,11 @@
         --url http://127.0.0.1:8765 --auth simkey:simtoken
 
 It registers the XML deserializer, the bracket-form serializer and the semantic checks (see
-`sms_contract.schemathesis_ext`) and, for every generated case, the recipient guard: a phone
-number outside the allowlist (`SMS_CONTRACT_RECIPIENTS`, else the simulator's test numbers) is
-replaced by an allowed one, so fuzzing staging never texts a stranger. Against anything but the
-simulator, set SMS_CONTRACT_RECIPIENTS to numbers you own: the default test numbers are not
-real numbers, so a real provider rejects every valid case that uses them.
+`sms_contract.integrations.schemathesis_ext`) and, for every generated case, the recipient
+guard: a phone number outside the allowlist (`SMS_CONTRACT_RECIPIENTS`, else the simulator's
+test numbers) is replaced by an allowed one, so fuzzing staging never texts a stranger. Against
+anything but the simulator, set SMS_CONTRACT_RECIPIENTS to numbers you own: the default test
+numbers are not real numbers, so a real provider rejects every valid case that uses them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 import schemathesis
 from schemathesis import HookContext
 
-from sms_contract.schemathesis_ext import guard_case
+from sms_contract.integrations.schemathesis_ext import guard_case
 
 
 @schemathesis.hook

@@ -8,8 +8,8 @@ from urllib.parse import unquote_plus
 import pytest
 
 from sms_contract.callbacks import Delivery, deliveries
-from sms_contract.registry import load_registries
-from sms_contract.validate import validate_callback
+from sms_contract.checks.validate import validate_callback
+from sms_contract.contract.registry import load_registries
 
 ALL = deliveries(malformed=True)
 

@@ -6,7 +6,7 @@ from sms_contract.conformance import all_scenarios
 from sms_contract.conformance.scenarios import SUFFIXES
 from sms_contract.conformance.target import Target
 from sms_contract.conformance.triggers import limits, triggers
-from sms_contract.registry import load_registries
+from sms_contract.contract.registry import load_registries
 
 
 def test_every_request_triggerable_error_row_has_a_trigger_and_scenarios() -> None:

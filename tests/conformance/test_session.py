@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from sms_contract.conformance import BudgetExhausted, Session, Target, UnsafeRecipient
+from sms_contract.conformance.embedded import TargetConfigError, embedded, remote_target
 from sms_contract.conformance.session import TargetUnreachable, unsafe_recipients
 from sms_contract.conformance.target import default_recipients, is_local, may_send_to
-from sms_contract.targets import TargetConfigError, embedded, remote_target
 
 
 @pytest.fixture

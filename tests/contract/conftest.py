@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sms_contract import targets
+from sms_contract.conformance import embedded as targets
 from sms_contract.simulator import SimulatorConfig
 
 

@@ -1,7 +1,7 @@
 """schemathesis over openapi.yaml against the target, with the project's hooks and checks.
 
 One test per operation and generation mode, bounded by --fuzz-examples (ini
-sms_contract_fuzz_examples) and deterministic. It runs `sms_contract.fuzz`, the same code as
+sms_contract_fuzz_examples) and deterministic. It runs `sms_contract.conformance.fuzz`, the same code as
 `sms-contract check` and `sms-contract fuzz`, so a failure here reproduces there.
 """
 
@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from sms_contract.fuzz import fuzz, operation_labels
-from sms_contract.pytest_plugin import fuzz_examples
+from sms_contract.conformance.fuzz import fuzz, operation_labels
+from sms_contract.integrations.pytest_plugin import fuzz_examples
 
 CASES = [(label, mode) for label in operation_labels() for mode in ("positive", "negative")]
 

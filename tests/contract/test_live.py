@@ -12,7 +12,7 @@ import pytest
 
 from sms_contract.conformance import Session, all_scenarios, run_scenario
 from sms_contract.conformance.scenarios import Scenario
-from sms_contract.pytest_plugin import contract_mode
+from sms_contract.integrations.pytest_plugin import contract_mode
 
 SCENARIOS = all_scenarios()
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sms_contract.cassettes import load_cassette, validate_cassette
-from sms_contract.pytest_plugin import contract_mode
+from sms_contract.cassettes.cassette import load_cassette, validate_cassette
+from sms_contract.integrations.pytest_plugin import contract_mode
 
 
 @pytest.mark.usefixtures("no_network")

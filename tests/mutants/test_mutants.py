@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from sms_contract.checks.semantic import CHECKS
 from sms_contract.conformance.scenarios import SCENARIO_CHECKS
 from sms_contract.mutants import catalogue, run_mutant, run_pristine
-from sms_contract.semantic import CHECKS
 
 MUTANTS = catalogue()
 RESPONSE_CHECKS = {

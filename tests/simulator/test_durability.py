@@ -11,7 +11,7 @@ import pytest
 
 from sms_contract import validate_callback
 from sms_contract.conformance.receiver import CallbackReceiver
-from sms_contract.registry import number_for
+from sms_contract.contract.registry import number_for
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
 

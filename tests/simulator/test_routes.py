@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from sms_contract import validate_response
-from sms_contract.registry import load_registries, number_for
+from sms_contract.contract.registry import load_registries, number_for
 from sms_contract.simulator import SimulatorConfig, create_app
 
 BASE = "http://sim/v1/Accounts/simaccount"

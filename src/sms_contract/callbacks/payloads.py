@@ -20,8 +20,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 
-from sms_contract.registry import Registries, load_registries
-from sms_contract.schemastore import bundle
+from sms_contract.contract.registry import Registries, load_registries
+from sms_contract.contract.schemastore import bundle
 
 PROVIDERS = ("exotel", "bandwidth", "hubbucs", "mobizon")
 UNICODE_TEXT = "नमस्ते 👋 Grüße — ĀČĒ 你好"

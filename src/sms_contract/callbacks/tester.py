@@ -15,8 +15,8 @@ import httpx
 from sms_contract.callbacks.payloads import Delivery
 from sms_contract.conformance.runner import Outcome
 from sms_contract.conformance.session import TargetUnreachable
-from sms_contract.registry import load_registries
-from sms_contract.violations import Violation, show
+from sms_contract.contract.registry import load_registries
+from sms_contract.contract.violations import Violation, show
 
 
 def _deadline(provider: str) -> float:

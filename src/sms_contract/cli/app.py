@@ -22,7 +22,7 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 def require_contract() -> None:
     """Load the contract up front, so a broken spec is one line, not a traceback mid-run."""
-    from sms_contract.contract import ContractError, load_contract
+    from sms_contract.contract.spec import ContractError, load_contract
 
     try:
         load_contract()

@@ -9,10 +9,10 @@ from typing import Any
 
 import click
 
+from sms_contract.cassettes.filters import redact_url
 from sms_contract.cli.app import fail, main, require_contract
 from sms_contract.cli.options import ReportArgs, report_options
 from sms_contract.cli.output import progress, write_outputs
-from sms_contract.scrubbing import redact_url
 
 
 @main.command()

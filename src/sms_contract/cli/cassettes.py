@@ -46,7 +46,7 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
     import json
 
     require_contract()
-    from sms_contract.cassettes import CassetteError, cassette_files, validate_cassette
+    from sms_contract.cassettes.cassette import CassetteError, cassette_files, validate_cassette
 
     try:
         files = cassette_files(paths)
@@ -114,8 +114,8 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
     require_contract()
     from sms_contract.conformance import all_scenarios, is_local, select
     from sms_contract.conformance.preflight import TargetProblem, preflight
+    from sms_contract.conformance.recording import record as record_scenarios
     from sms_contract.conformance.session import TargetUnreachable
-    from sms_contract.recording import record as record_scenarios
 
     args = target
     embedded_run = args.target_url is None
@@ -185,8 +185,8 @@ def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
     import json
 
     require_contract()
-    from sms_contract.cassettes import CassetteError
-    from sms_contract.drift import compare
+    from sms_contract.cassettes.cassette import CassetteError
+    from sms_contract.cassettes.drift import compare
 
     try:
         found = compare(old, new, mode)  # type: ignore[arg-type]

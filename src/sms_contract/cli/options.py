@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from sms_contract.cli.app import fail
-from sms_contract.schemastore import MODES
+from sms_contract.contract.schemastore import MODES
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
 
 mode_option = click.option(
@@ -152,7 +152,7 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @contextlib.contextmanager
 def resolve_target(args: TargetArgs, embedded: SimulatorConfig | None = None) -> Iterator[Any]:
     """The target to run against: the named one, or an embedded simulator for the run."""
-    from sms_contract import targets
+    from sms_contract.conformance import embedded as targets
 
     if args.target_url is None:
         with targets.embedded(embedded, args.recipients) as target:

@@ -13,10 +13,10 @@ from typing import Any
 
 import click
 
+from sms_contract.cassettes.filters import redact_url
 from sms_contract.cli.app import EXIT_OK, EXIT_VIOLATIONS, fail, main, require_contract
 from sms_contract.cli.options import ReportArgs, mode_option
 from sms_contract.cli.output import write_outputs
-from sms_contract.scrubbing import redact_url
 from sms_contract.simulator.config import (
     DEFAULT_ACCOUNT_SID,
     DEFAULT_API_KEY,
@@ -114,7 +114,7 @@ def proxy(
           --report proxy.html --fail-on-violation
     """
     require_contract()
-    from sms_contract.proxy import ValidatingProxy, write_cassette
+    from sms_contract.proxy.relay import ValidatingProxy, write_cassette
     from sms_contract.report import RunReport
 
     if not upstream.startswith(("http://", "https://")):
@@ -154,7 +154,7 @@ def proxy(
         pass  # the summary follows, as after a signal
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
-    from sms_contract.cassettes import operation_label
+    from sms_contract.cassettes.cassette import operation_label
     from sms_contract.conformance.runner import Outcome
 
     run = RunReport(f"proxy -> {upstream_shown}", mode, dt.datetime.now(dt.UTC).isoformat(

@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 
 import click
 
+from sms_contract.cassettes.filters import redact_url
 from sms_contract.cli.app import fail, main, require_contract
 from sms_contract.cli.options import (
     ReportArgs,
@@ -20,7 +21,6 @@ from sms_contract.cli.options import (
     target_options,
 )
 from sms_contract.cli.output import progress, write_outputs
-from sms_contract.scrubbing import redact_url
 from sms_contract.simulator.config import SimulatorConfig
 
 FUZZ_ACCOUNT = "simfuzz"
@@ -106,7 +106,7 @@ def run_suite(
     require_contract()
     import httpx
 
-    from sms_contract import fuzz as fuzzing
+    from sms_contract.conformance import fuzz as fuzzing
     from sms_contract.conformance import is_local
     from sms_contract.conformance.preflight import TargetProblem, preflight
     from sms_contract.conformance.runner import run_scenario

@@ -12,8 +12,8 @@ import httpx
 from sms_contract.conformance.scenarios import Run, Scenario
 from sms_contract.conformance.session import BudgetExhausted, Session, UnsafeRecipient
 from sms_contract.conformance.target import Target
-from sms_contract.schemastore import Mode
-from sms_contract.violations import AcceptedVariant, Violation
+from sms_contract.contract.schemastore import Mode
+from sms_contract.contract.violations import AcceptedVariant, Violation
 
 Status = Literal["passed", "failed", "not run"]
 

@@ -12,14 +12,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sms_contract.checks.validate import response_data, validate_callback, validate_response
 from sms_contract.conformance.receiver import CallbackReceiver
 from sms_contract.conformance.session import AuthChoice, Call, Form, Session
 from sms_contract.conformance.target import Target
 from sms_contract.conformance.triggers import BODY, SENDER, triggers
-from sms_contract.registry import HttpError, load_registries, number_for
-from sms_contract.schemastore import Mode
-from sms_contract.validate import response_data, validate_callback, validate_response
-from sms_contract.violations import AcceptedVariant, Violation, show
+from sms_contract.contract.registry import HttpError, load_registries, number_for
+from sms_contract.contract.schemastore import Mode
+from sms_contract.contract.violations import AcceptedVariant, Violation, show
 
 SUFFIXES = {"xml": "", "json": ".json"}
 # the checks scenarios report themselves, beside those of validate_response / validate_callback

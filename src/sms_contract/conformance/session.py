@@ -9,9 +9,9 @@ from typing import Literal
 
 import httpx
 
+from sms_contract.cassettes.filters import redact_url
 from sms_contract.conformance.target import Target, may_send_to
-from sms_contract.forms import form_text
-from sms_contract.scrubbing import redact_url
+from sms_contract.contract.forms import form_text
 
 Form = tuple[tuple[str, str], ...]
 # "default": the target's credentials; "none": no Authorization header; or explicit KEY, TOKEN

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sms_contract.registry import load_registries, number_for
+from sms_contract.contract.registry import load_registries, number_for
 
 
 def default_recipients() -> tuple[str, ...]:

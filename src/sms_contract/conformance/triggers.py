@@ -14,8 +14,8 @@ from typing import Any
 
 from sms_contract.conformance.session import AuthChoice, Form
 from sms_contract.conformance.target import Target
-from sms_contract.registry import load_registries
-from sms_contract.resources import schemas_dir
+from sms_contract.contract.registry import load_registries
+from sms_contract.contract.resources import schemas_dir
 
 SENDER = "ACME"
 BODY = "sms-contract conformance check"

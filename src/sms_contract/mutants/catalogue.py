@@ -15,6 +15,8 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
+from sms_contract.contract.registry import load_registries
+from sms_contract.contract.xmlbody import render_xml
 from sms_contract.mutants.middleware import (
     Exchange,
     Request,
@@ -22,10 +24,8 @@ from sms_contract.mutants.middleware import (
     ResponseRewrite,
     Rewrite,
 )
-from sms_contract.registry import load_registries
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN, NO_LIMIT
-from sms_contract.xmlbody import render_xml
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 import xmltodict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sms_contract.asgi import read_body
+from sms_contract.mutants.asgi import read_body
 
 
 @dataclass

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from starlette.types import ASGIApp
 
 from sms_contract.conformance import all_scenarios, run_scenarios
-from sms_contract.fuzz import fuzz
+from sms_contract.conformance.embedded import embedded_target
+from sms_contract.conformance.fuzz import fuzz
 from sms_contract.mutants.catalogue import Mutant, catalogue
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
-from sms_contract.targets import embedded_target
 
 PRISTINE = "pristine"
 

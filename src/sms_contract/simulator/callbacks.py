@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from sms_contract.forms import encode_form
+from sms_contract.contract.forms import encode_form
 from sms_contract.simulator import lifecycle
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.state import SimulatorState

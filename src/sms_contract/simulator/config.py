@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sms_contract.registry import load_registries
+from sms_contract.contract.registry import load_registries
 
 DEFAULT_ACCOUNT_SID = "simaccount"
 DEFAULT_API_KEY = "simkey"

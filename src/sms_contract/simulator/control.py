@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sms_contract.registry import load_registries
+from sms_contract.contract.registry import load_registries
 from sms_contract.simulator import scenarios
 from sms_contract.simulator.callbacks import deliver_click
 from sms_contract.simulator.state import SimulatorState

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 
-from sms_contract.registry import DetailedStatusCode, load_registries
+from sms_contract.contract.registry import DetailedStatusCode, load_registries
 from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.store import Message
 

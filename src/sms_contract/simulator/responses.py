@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from sms_contract.registry import DetailedStatusCode, load_registries
+from sms_contract.contract.registry import DetailedStatusCode, load_registries
+from sms_contract.contract.xmlbody import render_xml
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.store import Message
-from sms_contract.xmlbody import render_xml
 
 XML = "application/xml"
 JSON = "application/json"

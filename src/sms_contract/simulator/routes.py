@@ -17,9 +17,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sms_contract.forms import FormError, decode_form
-from sms_contract.registry import load_registries
-from sms_contract.resources import schemas_dir
+from sms_contract.contract.forms import FormError, decode_form
+from sms_contract.contract.registry import load_registries
+from sms_contract.contract.resources import schemas_dir
 from sms_contract.simulator import lifecycle, scenarios
 from sms_contract.simulator.responses import (
     body_response,

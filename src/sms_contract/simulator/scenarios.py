@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sms_contract.registry import DetailedStatusCode, load_registries, number_for
+from sms_contract.contract.registry import DetailedStatusCode, load_registries, number_for
 
 _MARKER = re.compile(r"\[dsc:(\d+)\]")
 _VALID = re.compile(r"^\+?[0-9]{6,15}$")

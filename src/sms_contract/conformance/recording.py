@@ -9,13 +9,13 @@ from pathlib import Path
 import httpx
 import vcr
 
-from sms_contract.cassettes import scrubber
+from sms_contract.cassettes.cassette import scrubber
+from sms_contract.cassettes.filters import redact_url
 from sms_contract.conformance.runner import Outcome, run_scenario
 from sms_contract.conformance.scenarios import Scenario
 from sms_contract.conformance.session import Session
 from sms_contract.conformance.target import Target
-from sms_contract.schemastore import Mode
-from sms_contract.scrubbing import redact_url
+from sms_contract.contract.schemastore import Mode
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 

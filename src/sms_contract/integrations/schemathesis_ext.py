@@ -2,7 +2,7 @@
 
 - a deserializer for Exotel's XML (`<TwilioResponse>`), mapped and typed by the response schema,
 - a form serializer in Exotel's bracket notation (`To[]=..`, `Messages[0][To]=..`),
-- every semantic check of `sms_contract.semantic` as a schemathesis check (one code path),
+- every semantic check of `sms_contract.checks.semantic` as a schemathesis check (one code path),
 - the recipient guard's functions (`guard_case`); `sms_contract.schemathesis_hooks` installs it
   as a global hook for schemathesis' own CLI, while the project's fuzz pass applies it itself,
   so importing the library never rewrites other APIs' cases.
@@ -19,11 +19,11 @@ from typing import Any
 import schemathesis
 from schemathesis import CheckContext, DeserializationContext, SerializationContext
 
+from sms_contract.checks.semantic import CHECKS, Exchange, run_checks
+from sms_contract.checks.validate import media_type, parse_body
 from sms_contract.conformance.target import default_recipients, may_send_to
-from sms_contract.contract import load_contract
-from sms_contract.forms import encode_form
-from sms_contract.semantic import CHECKS, Exchange, run_checks
-from sms_contract.validate import media_type, parse_body
+from sms_contract.contract.forms import encode_form
+from sms_contract.contract.spec import load_contract
 
 _RECIPIENT_KEYS = ("To",)
 

@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from sms_contract.registry import Registries, load_registries
-from sms_contract.violations import Violation, show
+from sms_contract.contract.registry import Registries, load_registries
+from sms_contract.contract.violations import Violation, show
 
 
 @dataclass

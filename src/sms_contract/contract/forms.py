@@ -4,7 +4,8 @@ Decoding: `To[]=a&To[]=b` and `To[0]=a` give `{"To": ["a", "b"]}`; `Messages[0][
 `{"Messages": [{"To": "x"}]}`; `ShortenUrlParams[Header]=h` gives `{"ShortenUrlParams":
 {"Header": "h"}}`; a plain key repeated (`From=a&From=b`) gives a list, which the contract
 rejects for scalar fields (error 40207). Encoding is the inverse. Values stay strings; the
-schema-guided coercion (`sms_contract.coerce`) turns them into numbers where the schema says so.
+schema-guided coercion (`sms_contract.contract.coerce`) turns them into numbers where the
+schema says so.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from sms_contract.contract import Contract, load_contract
-from sms_contract.validate import validate_response
-from sms_contract.violations import Report
+from sms_contract.checks.validate import validate_response
+from sms_contract.contract.spec import Contract, load_contract
+from sms_contract.contract.violations import Report
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 
@@ -135,7 +135,7 @@ def _remote_target(config: pytest.Config) -> Any:
     url = config.getoption("--target-url")
     if url is None:
         return None
-    from sms_contract import targets
+    from sms_contract.conformance import embedded as targets
     from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID
 
     auth = target_auth(config)
@@ -153,7 +153,7 @@ def _remote_target(config: pytest.Config) -> Any:
 
 def target_auth(config: pytest.Config) -> tuple[str, str] | None:
     """KEY:TOKEN from --target-auth or SMS_CONTRACT_AUTH, split once."""
-    from sms_contract.targets import TargetConfigError, parse_auth
+    from sms_contract.conformance.embedded import TargetConfigError, parse_auth
 
     try:
         return parse_auth(config.getoption("--target-auth") or os.environ.get("SMS_CONTRACT_AUTH"))
@@ -163,7 +163,7 @@ def target_auth(config: pytest.Config) -> tuple[str, str] | None:
 
 def cassette_paths(config: pytest.Config) -> list[Path]:
     """The project's cassettes/ plus every --cassette-dir and ini folder, files sorted."""
-    from sms_contract.cassettes import CassetteError, cassette_files
+    from sms_contract.cassettes.cassette import CassetteError, cassette_files
 
     folders: list[Path] = []
     root_cassettes = Path(str(config.rootpath)) / "cassettes"
@@ -208,7 +208,7 @@ def sms_contract() -> Contract:
 def sms_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     """The target of the live suites: --target-url, or an embedded simulator for the session
     (one per xdist worker)."""
-    from sms_contract import targets
+    from sms_contract.conformance import embedded as targets
 
     remote = request.config.stash[_REMOTE]
     if remote is not None:
@@ -251,7 +251,7 @@ def sms_vcr_config(sms_target: Any) -> dict[str, Any]:
 
     `def vcr_config(sms_vcr_config): return sms_vcr_config`
     """
-    from sms_contract.cassettes import scrubber
+    from sms_contract.cassettes.cassette import scrubber
 
     before_request, before_response = scrubber(sms_target.secrets)
     return {
@@ -272,8 +272,8 @@ def sms_record(request: pytest.FixtureRequest, sms_target: Any) -> Callable[[str
             return contextlib.nullcontext()
         import vcr
 
-        from sms_contract.cassettes import scrubber
-        from sms_contract.recording import cassette_name
+        from sms_contract.cassettes.cassette import scrubber
+        from sms_contract.conformance.recording import cassette_name
 
         before_request, before_response = scrubber(sms_target.secrets)
         folder = Path(str(request.config.rootpath)) / request.config.getini(

@@ -11,14 +11,14 @@ from urllib.parse import urlsplit
 import orjson
 from jsonschema.exceptions import ValidationError, best_match
 
-from sms_contract.coerce import coerce
-from sms_contract.contract import Operation, load_contract
-from sms_contract.forms import FormError, decode_form
-from sms_contract.schemastore import Mode, cached_validator, compiled_validator, schema_uri
-from sms_contract.semantic import Exchange, run_checks
-from sms_contract.variants import accepted_media_types, accepted_statuses, normalize
-from sms_contract.violations import AcceptedVariant, Report, Violation, show
-from sms_contract.xmlbody import XmlError, parse_xml
+from sms_contract.checks.semantic import Exchange, run_checks
+from sms_contract.contract.coerce import coerce
+from sms_contract.contract.forms import FormError, decode_form
+from sms_contract.contract.schemastore import Mode, cached_validator, compiled_validator, schema_uri
+from sms_contract.contract.spec import Operation, load_contract
+from sms_contract.contract.variants import accepted_media_types, accepted_statuses, normalize
+from sms_contract.contract.violations import AcceptedVariant, Report, Violation, show
+from sms_contract.contract.xmlbody import XmlError, parse_xml
 
 PROVIDERS = ("exotel", "bandwidth", "hubbucs", "mobizon")
 Headers = Mapping[str, Any]

@@ -19,7 +19,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT202012
 
-from sms_contract.resources import openapi_path, schemas_dir
+from sms_contract.contract.resources import openapi_path, schemas_dir
 
 Mode = Literal["strict", "tolerant"]
 MODES: tuple[Mode, ...] = ("strict", "tolerant")

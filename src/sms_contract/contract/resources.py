@@ -20,8 +20,8 @@ def contract_dir() -> Path:
     override = os.environ.get(ENV_CONTRACT_DIR)
     candidates = [Path(override)] if override else []
     candidates += [
-        Path(__file__).resolve().parent / "_contract",
-        Path(__file__).resolve().parents[2],
+        Path(__file__).resolve().parents[1] / "_contract",
+        Path(__file__).resolve().parents[3],
     ]
     for candidate in candidates:
         if (candidate / "openapi.yaml").is_file() and (candidate / "schemas").is_dir():

@@ -23,10 +23,10 @@ from urllib.parse import unquote, urlsplit
 
 import httptools
 
-from sms_contract.cassettes import Interaction, validate_interaction
-from sms_contract.http1 import Request, RequestReader, Response
-from sms_contract.schemastore import Mode
-from sms_contract.violations import Violation
+from sms_contract.cassettes.cassette import Interaction, validate_interaction
+from sms_contract.contract.schemastore import Mode
+from sms_contract.contract.violations import Violation
+from sms_contract.proxy.http1 import Request, RequestReader, Response
 
 # headers that describe one hop, not the message (RFC 9110 section 7.6.1)
 HOP_BY_HOP = {
@@ -336,7 +336,7 @@ def write_cassette(exchanges: list[Exchange], path: Any, secrets: tuple[str, ...
     from vcr.serialize import serialize
     from vcr.serializers import yamlserializer
 
-    from sms_contract.cassettes import scrubber
+    from sms_contract.cassettes.cassette import scrubber
 
     before_request, before_response = scrubber(secrets)
     requests, responses = [], []

@@ -15,11 +15,11 @@ from typing import Any
 
 import yaml
 
-from sms_contract.contract import load_contract
-from sms_contract.schemastore import Mode
-from sms_contract.scrubbing import SCRUBBED, redact_url, scrub
-from sms_contract.validate import validate_exchange
-from sms_contract.violations import Violation
+from sms_contract.cassettes.filters import SCRUBBED, redact_url, scrub
+from sms_contract.checks.validate import validate_exchange
+from sms_contract.contract.schemastore import Mode
+from sms_contract.contract.spec import load_contract
+from sms_contract.contract.violations import Violation
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -130,7 +130,7 @@ def interactions(path: Path) -> Iterator[Interaction]:
 
 def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> list[Violation]:
     """The response, and the request form when the server accepted it, against the contract
-    (see `sms_contract.validate.validate_exchange`)."""
+    (see `sms_contract.checks.validate.validate_exchange`)."""
     return validate_exchange(
         interaction.method,
         interaction.uri,

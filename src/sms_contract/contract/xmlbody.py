@@ -5,8 +5,8 @@ The mapping (documented in the README, used by the checks and the simulator alik
 - an empty element (`<DateSent/>`, `<Body></Body>`) is null;
 - text is stripped of surrounding whitespace;
 - repeated children (`<SMSMessage>` twice) become a list, split into bulk items by
-  `sms_contract.coerce` where the schema wants an array;
-- numbers are read as numbers only where the schema says so (also `sms_contract.coerce`).
+  `sms_contract.contract.coerce` where the schema wants an array;
+- numbers are read as numbers only where the schema says so (also `sms_contract.contract.coerce`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Every status, DetailedStatusCode, HTTP error and callback type is a row in a YAML file there.
 The schema enums (`schemas/<provider>/codes*.json`) are generated from these rows by
-`python -m sms_contract.registry --write`; `--check` fails when they are out of date.
+`python -m sms_contract.contract.registry --write`; `--check` fails when they are out of date.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from sms_contract.resources import registries_dir, schemas_dir
+from sms_contract.contract.resources import registries_dir, schemas_dir
 
 REFERENCE = "reference"
 VARIANT = "variant"
@@ -247,7 +247,8 @@ def load_registries() -> Registries:
 # -- generated enum schemas -----------------------------------------------------------------
 
 _GENERATED = (
-    "Generated from schemas/registries/ by `python -m sms_contract.registry --write`. Do not edit."
+    "Generated from schemas/registries/ by `python -m sms_contract.contract.registry --write`."
+    " Do not edit."
 )
 
 
@@ -373,7 +374,7 @@ def stale_files() -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m sms_contract.registry --write | --check`."""
+    """`python -m sms_contract.contract.registry --write | --check`."""
     parser = argparse.ArgumentParser(description=__doc__)
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", action="store_true", help="regenerate the enum schemas")
@@ -386,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stale = stale_files()
     for path in stale:
-        print(f"out of date: {path} (run python -m sms_contract.registry --write)")
+        print(f"out of date: {path} (run python -m sms_contract.contract.registry --write)")
     return 1 if stale else 0
 
 

@@ -11,8 +11,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sms_contract.registry import VARIANT, Variant, load_registries
-from sms_contract.violations import AcceptedVariant
+from sms_contract.contract.registry import VARIANT, Variant, load_registries
+from sms_contract.contract.violations import AcceptedVariant
 
 _DIGITS = re.compile(r"^-?[0-9]+$")
 

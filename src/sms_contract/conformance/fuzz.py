@@ -2,7 +2,7 @@
 
 Each operation gets `examples` generated cases (valid ones, then invalid ones the target must
 reject), sent with schemathesis and checked with its response checks plus the project's
-semantic checks (registered by `sms_contract.schemathesis_ext`).
+semantic checks (registered by `sms_contract.integrations.schemathesis_ext`).
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 
-from sms_contract import schemathesis_ext
+from sms_contract.cassettes.filters import scrub
 from sms_contract.conformance.session import BudgetExhausted
 from sms_contract.conformance.target import Target
-from sms_contract.contract import load_contract
-from sms_contract.resources import openapi_path
-from sms_contract.scrubbing import scrub
+from sms_contract.contract.resources import openapi_path
+from sms_contract.contract.spec import load_contract
+from sms_contract.integrations import schemathesis_ext
 
 RESPONSE_CHECKS = (
     "not_a_server_error",

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sms_contract.cassettes import (
+from sms_contract.cassettes.cassette import (
     Interaction,
     cassette_files,
     interactions,
     operation_label,
     validate_interaction,
 )
-from sms_contract.schemastore import Mode
-from sms_contract.validate import header, media_type, response_data
+from sms_contract.checks.validate import header, media_type, response_data
+from sms_contract.contract.schemastore import Mode
 
 # fields whose values are codes: a value never seen before is drift; other values are volatile
 CODE_FIELDS = {

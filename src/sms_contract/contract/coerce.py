@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sms_contract.schemastore import Mode, resolve
+from sms_contract.contract.schemastore import Mode, resolve
 
 _INT = re.compile(r"^-?[0-9]+$")
 _NUM = re.compile(r"^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$")

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from sms_contract.registry import Registries, load_registries
-from sms_contract.resources import openapi_path
-from sms_contract.schemastore import absolutize, openapi_uri
+from sms_contract.contract.registry import Registries, load_registries
+from sms_contract.contract.resources import openapi_path
+from sms_contract.contract.schemastore import absolutize, openapi_uri
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 _NO_MEDIA: Mapping[str, Any] = MappingProxyType({})
@@ -122,9 +122,7 @@ class Contract:
             return resolved
         return node
 
-    def find_operation(
-        self, method: str, url: str
-    ) -> tuple[Operation, Mapping[str, str]] | None:
+    def find_operation(self, method: str, url: str) -> tuple[Operation, Mapping[str, str]] | None:
         """The operation for a request and its path parameters (read-only), or None."""
         found = self._recent.get((method, url))
         if found is not None:

@@ -1,0 +1,1 @@
+"""vcrpy cassettes: reading and replaying them (`cassette`), scrubbing (`filters`), drift."""

@@ -1,0 +1,1 @@
+"""Glue to the tools users already run: the pytest plugin and schemathesis."""
