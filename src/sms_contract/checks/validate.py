@@ -249,6 +249,7 @@ def validate_response(
         return Report([_unknown_operation(method, url)])
     operation, params = found
     report = Report()
+    report.operation = operation.label
     _check_response(report, operation, params, status, headers, body, mode, request_body)
     return report
 
@@ -322,6 +323,7 @@ def _check_response(
         report.append(problem)
         return
     data = _conforms(report, data, schema, mode, label, "response_schema_conformance", "exotel")
+    report.data = data
     # only an accepted send is compared with its request (bulk item order); decoding the form
     # of every rejected one was measured to cost more than validating its response
     success = 200 <= status_for_checks < 300
@@ -386,7 +388,8 @@ def validate_request(
     if found is None:
         return Report([_unknown_operation(method, url)])
     report = Report()
-    _check_request(report, found[0], headers, body, mode)
+    report.operation = found[0].label
+    report.request = _check_request(report, found[0], headers, body, mode)
     return report
 
 
@@ -412,10 +415,12 @@ def validate_exchange(
     operation, params = found
     request: bytes | str | Mapping[str, Any] | None = request_body
     report = Report()
+    report.operation = operation.label
     if request_body and method.upper() == "POST" and 200 <= status < 300:
         form = _check_request(report, operation, request_headers, request_body, mode)
         if form is not None:
             request = form  # decoded once, for both checks
+            report.request = form
     _check_response(
         report, operation, params, status, response_headers, response_body, mode, request
     )
@@ -485,6 +490,7 @@ def validate_callback(
     media = media_type(content_type) if content_type else documented
     report = Report()
     label = f"{provider} callback"
+    report.operation = label
     schema = ref_schema(relative)
     if isinstance(body, Mapping):
         data: Any = coerce(dict(body), schema, mode) if media.endswith("urlencoded") else dict(body)
@@ -505,6 +511,7 @@ def validate_callback(
             return report
     family = provider.split("-")[0]
     data = _conforms(report, data, schema, mode, label, "callback_schema_conformance", family)
+    report.data = data
     if provider == "exotel":
         report.extend(
             run_checks(

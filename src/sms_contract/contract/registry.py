@@ -59,6 +59,8 @@ class HttpError:
     previous_code: int | None = None
     # requests a minute before this rate-limit error is answered
     limit_per_minute: int | None = None
+    # answered to a path that is no operation of openapi.yaml
+    outside_contract: bool = False
 
     def render_message(self, **values: object) -> str:
         """The documented message with its `$name` placeholders filled in."""

@@ -60,11 +60,20 @@ class AcceptedVariant:
 
 
 class Report(list[Violation]):
-    """A list of violations (empty when the payload conforms) and the variants accepted."""
+    """A list of violations (empty when the payload conforms) and the variants accepted.
+
+    A check also leaves what it read, so a caller (the coverage model) need not read it again:
+    `operation` (the label of the operation or callback matched, None when none was), `data`
+    (the body as checked, in the JSON shape; None when it did not parse) and `request` (the
+    request form as decoded, when the check decoded it).
+    """
 
     def __init__(self, violations: list[Violation] | None = None) -> None:
         super().__init__(violations or [])
         self.accepted: list[AcceptedVariant] = []
+        self.operation: str | None = None
+        self.data: Any = None
+        self.request: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"Report(violations={list(self)!r}, accepted={self.accepted!r})"
