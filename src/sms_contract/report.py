@@ -27,7 +27,8 @@ def short(operation: str) -> str:
 
 @dataclass
 class RunReport:
-    """What `sms-contract check` (or `fuzz`) found on one target."""
+    """What a conformance run (`run_conformance`: `check`, `fuzz`, the mutants, the pytest
+    suites) found on one target."""
 
     target: str
     mode: str
@@ -36,6 +37,8 @@ class RunReport:
     fuzz: list[FuzzResult] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    # why the run stopped short of a verdict (the target unreachable, or not an SMS API)
+    error: str = ""
     secrets: tuple[str, ...] = field(default=(), repr=False)
     # what one outcome is: a scenario of `check`, an exchange the proxy saw, a callback sent
     unit: str = "scenarios"

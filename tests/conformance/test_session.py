@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from sms_contract.conformance import BudgetExhausted, Session, Target, UnsafeRecipient
+from sms_contract.conformance import Budget, BudgetExhausted, Session, Target, UnsafeRecipient
 from sms_contract.conformance.embedded import TargetConfigError, embedded, remote_target
 from sms_contract.conformance.session import TargetUnreachable, unsafe_recipients
 from sms_contract.conformance.target import default_recipients, is_local, may_send_to
@@ -22,12 +22,12 @@ def target() -> Iterator[Target]:
 
 def test_budget_stops_the_next_request(target: Target) -> None:
     with httpx.Client() as client:
-        session = Session(target, client, max_requests=2)
+        session = Session(target, client, budget=Budget(2))
         session.request("GET", "/SMS/Messages/nosuchsid.json")
         session.request("GET", "/SMS/Messages/nosuchsid.json")
         with pytest.raises(BudgetExhausted):
             session.request("GET", "/SMS/Messages/nosuchsid.json")
-        assert session.used == 2
+        assert session.budget.used == 2
 
 
 def test_rate_paces_requests(target: Target) -> None:
@@ -44,7 +44,7 @@ def test_only_allowlisted_numbers_are_sent_to(target: Target) -> None:
         session = Session(target, client)
         with pytest.raises(UnsafeRecipient, match="919812345678"):
             session.request("POST", "/Sms/send.json", form=(("To[]", "+919812345678"),))
-        assert session.used == 0
+        assert session.budget.used == 0
     allowed = default_recipients()
     form = (("Messages[0][To]", "+14155550100"), ("To", allowed[0]), ("To", "not-a-number"))
     assert unsafe_recipients(form, allowed) == ["+14155550100"]

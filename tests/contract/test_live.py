@@ -1,36 +1,35 @@
 """The live conformance suite: one test per documented behaviour, error row and final code.
 
 Runs against the embedded simulator, or `pytest --target-url URL [--target-auth KEY:TOKEN]`.
+Each test is one `run_conformance` of one scenario (the plugin's `sms_conformance`), so the
+accounts and the budget are decided where `sms-contract check` decides them.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from sms_contract.conformance import Session, all_scenarios, run_scenario
+from sms_contract.conformance import all_scenarios
+from sms_contract.conformance.run import Plan
 from sms_contract.conformance.scenarios import Scenario
-from sms_contract.integrations.pytest_plugin import contract_mode
+from sms_contract.report import RunReport
 
 SCENARIOS = all_scenarios()
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.id for s in SCENARIOS])
 def test_scenario(
-    scenario: Scenario, sms_session: Session, sms_record: Any, request: pytest.FixtureRequest
+    scenario: Scenario,
+    sms_conformance: Callable[[Plan], RunReport],
+    sms_record: Callable[[str], Any],
 ) -> None:
-    session = sms_session
-    if scenario.kind == "rate-limit" and request.config.getoption("--target-url") is None:
-        # on the embedded simulator a probe gets its own account, so the throttle it provokes
-        # cannot reach the other tests (xdist may run them after it on the same worker)
-        from sms_contract.simulator.server import add_account
-
-        account = add_account(session.target.base, f"simlimit{scenario.id.endswith('[json]'):d}")
-        session.target = dataclasses.replace(session.target, account_sid=account)
     with sms_record(scenario.id):
-        outcome = run_scenario(scenario, session, contract_mode(request.config))  # type: ignore[arg-type]
+        report = sms_conformance(Plan([scenario]))
+    assert not report.error, report.error
+    (outcome,) = report.outcomes
     if outcome.status == "not run":
         pytest.skip(outcome.reason)
     assert outcome.status == "passed", f"{scenario.title}:\n" + "\n".join(

@@ -24,8 +24,11 @@ from sms_contract.cli.options import (
     target_options,
 )
 from sms_contract.cli.output import progress
-from sms_contract.cli.suite import EMBEDDED_BASE
 from sms_contract.simulator.config import SimulatorConfig
+
+# where `sms-contract serve` listens by default: the base URL cassettes recorded from the
+# embedded simulator name, so they replay against it
+EMBEDDED_BASE = "http://127.0.0.1:8765"
 
 
 @main.command()
@@ -137,7 +140,7 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
                     live,
                     out,
                     scenarios,
-                    mode=args.mode,  # type: ignore[arg-type]
+                    mode=args.mode,
                     record_mode=record_mode,
                     max_requests=budget,
                     rate=pace,

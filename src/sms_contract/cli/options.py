@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from sms_contract.cli.app import fail
-from sms_contract.contract.schemastore import MODES
+from sms_contract.contract.schemastore import MODES, Mode
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
 
 mode_option = click.option(
@@ -39,7 +39,7 @@ class TargetArgs:
     target_url: str | None
     auth: str | None
     account_sid: str
-    mode: str
+    mode: Mode
     allow_remote: bool
     recipients: tuple[str, ...]
     max_requests: int | None

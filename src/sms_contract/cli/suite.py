@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
-import time
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -21,22 +19,9 @@ from sms_contract.cli.options import (
     target_options,
 )
 from sms_contract.cli.output import progress, write_outputs
-from sms_contract.simulator.config import SimulatorConfig
 
-FUZZ_ACCOUNT = "simfuzz"
-EMBEDDED_BASE = "http://127.0.0.1:8765"
-
-
-def fuzz_target(target: Any, embedded: bool) -> Any:
-    """On the embedded simulator the fuzz pass gets its own account, so its requests do not
-    share the scenarios' rate-limit window."""
-    if not embedded:
-        return target
-    import dataclasses
-
-    from sms_contract.simulator.server import add_account
-
-    return dataclasses.replace(target, account_sid=add_account(target.base, FUZZ_ACCOUNT))
+if TYPE_CHECKING:
+    from sms_contract.conformance.scenarios import Scenario
 
 
 @main.command()
@@ -100,67 +85,30 @@ def fuzz(target: TargetArgs, examples: int, output: ReportArgs) -> None:
 
 
 def run_suite(
-    args: TargetArgs, scenarios: list[Any], fuzz_examples: int, output: ReportArgs
+    args: TargetArgs, scenarios: list[Scenario], fuzz_examples: int, output: ReportArgs
 ) -> NoReturn:
-    """Scenarios, then the fuzz pass, then the rate-limit probes; report; exit."""
+    """Run the plan through `run_conformance`, print the report, exit with its code."""
     require_contract()
-    import httpx
-
-    from sms_contract.conformance import fuzz as fuzzing
     from sms_contract.conformance import is_local
-    from sms_contract.conformance.preflight import TargetProblem, preflight
-    from sms_contract.conformance.runner import run_scenario
-    from sms_contract.conformance.session import Session, TargetUnreachable
-    from sms_contract.report import RunReport
+    from sms_contract.conformance.budget import Budget
+    from sms_contract.conformance.embedded import simulator_config
+    from sms_contract.conformance.run import Plan, run_conformance
 
-    started = time.perf_counter()
-    # without the rate-limit probes, an embedded simulator need not throttle the fuzz pass
-    unthrottled = SimulatorConfig.unthrottled(db=":memory:")
-    embedded = None if any(s.kind == "rate-limit" for s in scenarios) else unthrottled
-    target_url, mode, timeout = args.target_url, args.mode, args.timeout
-    with resolve_target(args, embedded) as target:
+    plan = Plan(scenarios, mode=args.mode, fuzz_examples=fuzz_examples)
+    with resolve_target(args, simulator_config(plan.probes)) as target:
         budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
-        run = RunReport(
-            "embedded simulator" if target_url is None else redact_url(target_url),
-            mode,
-            dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            secrets=target.secrets,
-        )
-        fuzz_steps = 2 * len(fuzzing.operation_labels()) if fuzz_examples else 0
-        try:
-            preflight(target, timeout)
-            with (
-                progress(len(scenarios) + fuzz_steps, output.as_json) as tick,
-                httpx.Client(timeout=timeout) as client,
-            ):
-                session = Session(target, client, max_requests=budget, rate=pace)
-                # rate-limit probes leave the account throttled, so they come after the fuzz pass
-                probes = [s for s in scenarios if s.kind == "rate-limit"]
-                for scenario in [s for s in scenarios if s.kind != "rate-limit"]:
-                    run.outcomes.append(run_scenario(scenario, session, mode))  # type: ignore[arg-type]
-                    tick(scenario.id)
-                if fuzz_examples:
-                    left = None if budget is None else max(budget - session.used, 0)
-
-                    def fuzzed(result: Any) -> None:
-                        run.fuzz.append(result)
-                        tick(f"fuzz {result.operation}")
-
-                    fuzzing.fuzz(
-                        fuzz_target(target, target_url is None),
-                        examples=fuzz_examples,
-                        max_requests=left,
-                        timeout=timeout,
-                        on_result=fuzzed,
-                    )
-                    session.used += sum(r.cases for r in run.fuzz)
-                for scenario in probes:
-                    run.outcomes.append(run_scenario(scenario, session, mode))  # type: ignore[arg-type]
-                    tick(scenario.id)
-        except (TargetUnreachable, TargetProblem) as exc:
-            fail(run.scrub(str(exc)))
-        except KeyboardInterrupt:
-            run.interrupted = True
-        run.seconds = time.perf_counter() - started
-    write_outputs(run, output)
-    sys.exit(run.exit_code)
+        label = "embedded simulator" if args.target_url is None else redact_url(args.target_url)
+        with progress(plan.steps, output.as_json) as tick:
+            report = run_conformance(
+                target,
+                plan,
+                budget=Budget(budget),
+                rate=pace,
+                timeout=args.timeout,
+                label=label,
+                on_step=tick,
+            )
+    if report.error:
+        fail(report.error)
+    write_outputs(report, output)
+    sys.exit(report.exit_code)

@@ -1,13 +1,14 @@
-"""The live conformance suite as a library: targets, scenarios, and a runner.
+"""The live conformance suite as a library: targets, scenarios, and one run orchestration.
 
-The pytest suite (`tests/contract/`), `sms-contract check` and the mutation harness all run
-these same scenarios.
+The pytest suites (`tests/contract/`), `sms-contract check` and `fuzz`, and the mutation
+harness all run through `sms_contract.conformance.run.run_conformance(target, Plan(...))`
+(not imported here: it loads schemathesis).
 """
 
-from sms_contract.conformance.runner import Outcome, run_scenario, run_scenarios
+from sms_contract.conformance.budget import Budget, BudgetExhausted
+from sms_contract.conformance.runner import Outcome, run_scenario
 from sms_contract.conformance.scenarios import Scenario, all_scenarios, select
 from sms_contract.conformance.session import (
-    BudgetExhausted,
     Session,
     TargetUnreachable,
     UnsafeRecipient,
@@ -15,6 +16,7 @@ from sms_contract.conformance.session import (
 from sms_contract.conformance.target import Target, default_recipients, is_local
 
 __all__ = [
+    "Budget",
     "BudgetExhausted",
     "Outcome",
     "Scenario",
@@ -26,6 +28,5 @@ __all__ = [
     "default_recipients",
     "is_local",
     "run_scenario",
-    "run_scenarios",
     "select",
 ]

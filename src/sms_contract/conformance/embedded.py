@@ -6,8 +6,9 @@ This sits above both the conformance library and the simulator, so neither knows
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
+from sms_contract.conformance.scenarios import Scenario
 from sms_contract.conformance.target import Target, default_recipients, is_local
 from sms_contract.simulator.config import (
     DEFAULT_ACCOUNT_SID,
@@ -41,6 +42,7 @@ def embedded_target(url: str, recipients: tuple[str, ...] = ()) -> Target:
         recipients or default_recipients(),
         test_numbers=True,
         local_receiver=True,
+        adds_accounts=True,
         # the embedded simulator is instant and its callbacks local; the margin is for loaded
         # CI machines (it is only waited out when something is wrong)
         patience=8.0,
@@ -86,6 +88,14 @@ def remote_target(
         test_numbers=local,
         local_receiver=local,
     )
+
+
+def simulator_config(probes: Sequence[Scenario]) -> SimulatorConfig:
+    """The embedded simulator for a run: throttled as documented when the run probes its rate
+    limits, else with limits out of reach, so a fuzz pass exercises the API, not its throttle."""
+    if probes:
+        return SimulatorConfig(db=":memory:")
+    return SimulatorConfig.unthrottled(db=":memory:")
 
 
 @contextlib.contextmanager

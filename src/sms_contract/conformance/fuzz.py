@@ -22,7 +22,7 @@ from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 
 from sms_contract.cassettes.filters import scrub
-from sms_contract.conformance.session import BudgetExhausted
+from sms_contract.conformance.budget import Budget, BudgetExhausted
 from sms_contract.conformance.target import Target
 from sms_contract.contract.resources import openapi_path
 from sms_contract.contract.spec import load_contract
@@ -118,21 +118,10 @@ def _failures(error: BaseException) -> list[BaseException]:
     return list(error.exceptions) if isinstance(error, BaseExceptionGroup) else [error]
 
 
-class _Budget:
-    def __init__(self, max_requests: int | None) -> None:
-        self.max_requests = max_requests
-        self.used = 0
-
-    def take(self) -> None:
-        if self.max_requests is not None and self.used >= self.max_requests:
-            raise BudgetExhausted(f"request budget of {self.max_requests} used up")
-        self.used += 1
-
-
 def _case_test(
     target: Target,
     result: FuzzResult,
-    budget: _Budget,
+    budget: Budget,
     http: requests.Session,
     checks: list[Any],
     timeout: float,
@@ -170,7 +159,7 @@ def fuzz(
     target: Target,
     *,
     examples: int = 20,
-    max_requests: int | None = None,
+    budget: Budget | None = None,
     seed: int = 0,
     timeout: float = 30.0,
     operation: str | None = None,
@@ -180,11 +169,11 @@ def fuzz(
     """Fuzz the operations of the contract (or the one labelled `operation`) against `target`.
 
     One result per operation and generation mode. Deterministic for a given `seed`; stops
-    sending once `max_requests` were made.
+    sending once the run's `budget` is used up (each case is one request of it).
     """
     schema = load_schema(target)
     checks = fuzz_checks()
-    budget = _Budget(max_requests)
+    budget = budget or Budget()
     results: list[FuzzResult] = []
     settings = hypothesis.settings(
         max_examples=examples,

@@ -11,6 +11,7 @@ import vcr
 
 from sms_contract.cassettes.cassette import scrubber
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.conformance.budget import Budget
 from sms_contract.conformance.runner import Outcome, run_scenario
 from sms_contract.conformance.scenarios import Scenario
 from sms_contract.conformance.session import Session
@@ -55,7 +56,7 @@ def record(
         match_on=("method", "uri", "body"),
     )
     results: list[tuple[Outcome, Path | None]] = []
-    session_used = 0
+    budget = Budget(max_requests)
     for scenario in scenarios:
         if not scenario.recordable:
             continue
@@ -77,10 +78,8 @@ def record(
                 },
             )
             with httpx.Client(timeout=timeout) as client:
-                left = None if max_requests is None else max_requests - session_used
-                session = Session(target, client, max_requests=left, rate=rate)
+                session = Session(target, client, budget=budget, rate=rate)
                 outcome = run_scenario(scenario, session, mode)
-                session_used += session.used
         written: Path | None = path if path.exists() else None
         if outcome.status == "not run" and written:
             written.unlink()

@@ -1,17 +1,14 @@
-"""Run scenarios against a target and collect one outcome per scenario."""
+"""One scenario against a session, and what it found (`conformance.run` runs a whole plan)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import httpx
-
+from sms_contract.conformance.budget import BudgetExhausted
 from sms_contract.conformance.scenarios import Run, Scenario
-from sms_contract.conformance.session import BudgetExhausted, Session, UnsafeRecipient
-from sms_contract.conformance.target import Target
+from sms_contract.conformance.session import Session, UnsafeRecipient
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.violations import AcceptedVariant, Violation
 
@@ -56,25 +53,3 @@ def run_scenario(scenario: Scenario, session: Session, mode: Mode) -> Outcome:
         outcome.status = "failed"
     outcome.seconds = time.perf_counter() - started
     return outcome
-
-
-def run_scenarios(
-    target: Target,
-    scenarios: Iterable[Scenario],
-    *,
-    mode: Mode = "strict",
-    max_requests: int | None = None,
-    rate: float | None = None,
-    timeout: float = 30.0,
-    on_outcome: Callable[[Outcome], None] | None = None,
-) -> list[Outcome]:
-    """Run `scenarios` in order against `target`; `on_outcome` sees each as it finishes."""
-    outcomes: list[Outcome] = []
-    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
-        session = Session(target, client, max_requests=max_requests, rate=rate)
-        for scenario in scenarios:
-            outcome = run_scenario(scenario, session, mode)
-            outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome)
-    return outcomes

@@ -10,6 +10,7 @@ from typing import Literal
 import httpx
 
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.conformance.budget import Budget
 from sms_contract.conformance.target import Target, may_send_to
 from sms_contract.contract.forms import form_text
 
@@ -18,10 +19,6 @@ Form = tuple[tuple[str, str], ...]
 AuthChoice = Literal["default", "none"] | tuple[str, str]
 
 _RECIPIENT_FIELD = re.compile(r"^(To(\[\d*\])?|Messages\[\d+\]\[To\])$")
-
-
-class BudgetExhausted(Exception):
-    """The run reached --max-requests."""
 
 
 class UnsafeRecipient(Exception):
@@ -54,26 +51,26 @@ def unsafe_recipients(form: Form, allowed: tuple[str, ...]) -> list[str]:
 
 
 class Session:
-    """Requests to one target, counted against a budget and paced to a rate."""
+    """Requests to one target, counted against a budget (shared with the rest of the run) and
+    paced to a rate."""
 
     def __init__(
         self,
         target: Target,
         client: httpx.Client,
         *,
-        max_requests: int | None = None,
+        budget: Budget | None = None,
         rate: float | None = None,
     ) -> None:
         self.target = target
         self.client = client
-        self.max_requests = max_requests
+        self.budget = budget or Budget()
         self.interval = 1.0 / rate if rate else 0.0
-        self.used = 0
         self._last = 0.0
 
     @property
     def remaining(self) -> int | None:
-        return None if self.max_requests is None else self.max_requests - self.used
+        return self.budget.remaining
 
     def request(
         self, method: str, url: str, *, form: Form | None = None, auth: AuthChoice = "default"
@@ -87,8 +84,7 @@ class Session:
                 raise UnsafeRecipient(
                     f"refusing to send to {', '.join(unsafe)}: not in the recipient allowlist"
                 )
-        if self.remaining is not None and self.remaining <= 0:
-            raise BudgetExhausted(f"request budget of {self.max_requests} used up")
+        self.budget.take()
         wait = self._last + self.interval - time.monotonic()
         if wait > 0:
             time.sleep(wait)
@@ -101,7 +97,6 @@ class Session:
             credentials = None
         else:
             credentials = httpx.BasicAuth(*auth)
-        self.used += 1
         self._last = time.monotonic()
         try:
             response = self.client.request(

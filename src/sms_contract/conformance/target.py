@@ -50,6 +50,8 @@ class Target:
     test_numbers: bool = False
     # callbacks from the target can reach a receiver on this machine's loopback
     local_receiver: bool = False
+    # the target is a simulator whose control API adds accounts (see conformance.accounts)
+    adds_accounts: bool = False
     # seconds to wait for a message to become final, or for its StatusCallback
     patience: float = 20.0
 

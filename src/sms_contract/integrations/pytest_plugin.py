@@ -2,23 +2,33 @@
 
 The suites themselves (`tests/contract/` in this repository) are thin: they parametrize over
 the library's scenarios, cassettes and operations. Users get the fixtures in their own tests:
-`sms_contract`, `assert_conforms`, `sms_target`, `sms_session`, `sms_vcr_config`.
+`sms_contract`, `assert_conforms`, `sms_target`, `sms_session`, `sms_conformance`,
+`sms_vcr_config`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from sms_contract.checks.validate import validate_response
+from sms_contract.contract.schemastore import MODES, Mode
 from sms_contract.contract.spec import Contract, load_contract
 from sms_contract.contract.violations import Report
+
+if TYPE_CHECKING:
+    from sms_contract.conformance.budget import Budget
+    from sms_contract.conformance.run import Plan
+    from sms_contract.conformance.session import Session
+    from sms_contract.conformance.target import Target
+    from sms_contract.report import RunReport
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
 
@@ -84,8 +94,11 @@ def _option(config: pytest.Config, name: str, ini: str | None = None) -> Any:
     return value
 
 
-def contract_mode(config: pytest.Config) -> str:
-    return str(_option(config, "--contract-mode", "sms_contract_mode") or "strict")
+def contract_mode(config: pytest.Config) -> Mode:
+    mode = str(_option(config, "--contract-mode", "sms_contract_mode") or "strict")
+    if mode not in MODES:
+        raise pytest.UsageError(f"sms_contract_mode must be one of {MODES}, got {mode!r}")
+    return mode
 
 
 def fuzz_examples(config: pytest.Config) -> int:
@@ -218,31 +231,41 @@ def sms_target(request: pytest.FixtureRequest) -> Iterator[Any]:
         yield target
 
 
-class _Budget:
-    def __init__(self, limit: int | None) -> None:
-        self.limit = limit
-        self.used = 0
-
-
 @pytest.fixture(scope="session")
-def _sms_budget(request: pytest.FixtureRequest) -> _Budget:
-    return _Budget(request.config.getoption("--max-requests"))
+def sms_budget(request: pytest.FixtureRequest) -> Budget:
+    """The run's --max-requests, one count shared by every test (per xdist worker)."""
+    from sms_contract.conformance.budget import Budget
+
+    return Budget(request.config.getoption("--max-requests"))
 
 
 @pytest.fixture
-def sms_session(sms_target: Any, _sms_budget: _Budget) -> Iterator[Any]:
+def sms_session(sms_target: Target, sms_budget: Budget) -> Iterator[Session]:
     """A bounded HTTP session to the target; the run's --max-requests is shared by all tests."""
     import httpx
 
     from sms_contract.conformance.session import Session
 
     with httpx.Client(timeout=30.0) as client:
-        left = None if _sms_budget.limit is None else _sms_budget.limit - _sms_budget.used
-        session = Session(sms_target, client, max_requests=left)
-        try:
-            yield session
-        finally:
-            _sms_budget.used += session.used
+        yield Session(sms_target, client, budget=sms_budget)
+
+
+@pytest.fixture
+def sms_conformance(
+    request: pytest.FixtureRequest, sms_target: Target, sms_budget: Budget
+) -> Callable[..., RunReport]:
+    """`sms_conformance(Plan(...), target=None)`: one conformance run (`run_conformance`) on
+    the session's target with the run's budget and --contract-mode; Ctrl-C stops pytest."""
+    from sms_contract.conformance.run import run_conformance
+
+    def run(plan: Plan, target: Target | None = None) -> RunReport:
+        plan = dataclasses.replace(plan, mode=contract_mode(request.config), preflight=False)
+        report = run_conformance(target or sms_target, plan, budget=sms_budget)
+        if report.interrupted:
+            raise KeyboardInterrupt
+        return report
+
+    return run
 
 
 @pytest.fixture

@@ -7,16 +7,15 @@ mutant is killed.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp
 
-from sms_contract.conformance import all_scenarios, run_scenarios
+from sms_contract.conformance import all_scenarios
 from sms_contract.conformance.embedded import embedded_target
-from sms_contract.conformance.fuzz import fuzz
+from sms_contract.conformance.run import Plan, run_conformance
 from sms_contract.mutants.catalogue import Mutant, catalogue
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
@@ -40,21 +39,26 @@ class MutantResult:
 
 
 def run_target(name: str, description: str, app: ASGIApp, fuzz_examples: int = 0) -> MutantResult:
-    """The conformance scenarios (and optionally a fuzz pass) against one app."""
-    started = time.perf_counter()
+    """The conformance run (scenarios, and optionally a fuzz pass) against one app."""
     result = MutantResult(name, description)
     with running(app) as url:
-        target = embedded_target(url)
-        for outcome in run_scenarios(target, all_scenarios()):
-            if outcome.status == "failed":
-                result.failed_scenarios.append(outcome.id)
-                result.checks.update({v.check for v in outcome.violations})
-        if fuzz_examples:
-            for fuzzed in fuzz(target, examples=fuzz_examples):
-                if fuzzed.failures:
-                    result.failed_scenarios.append(f"fuzz {fuzzed.operation} {fuzzed.mode}")
-                    result.checks.update({f"fuzz: {f.check}" for f in fuzzed.failures})
-    result.seconds = time.perf_counter() - started
+        report = run_conformance(
+            embedded_target(url), Plan(all_scenarios(), fuzz_examples=fuzz_examples)
+        )
+    if report.interrupted:
+        raise KeyboardInterrupt
+    if report.error:
+        # a target the run could not finish against is caught, but by no check
+        result.failed_scenarios.append(f"error: {report.error}")
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            result.failed_scenarios.append(outcome.id)
+            result.checks.update({v.check for v in outcome.violations})
+    for fuzzed in report.fuzz:
+        if fuzzed.failures:
+            result.failed_scenarios.append(f"fuzz {fuzzed.operation} {fuzzed.mode}")
+            result.checks.update({f"fuzz: {f.check}" for f in fuzzed.failures})
+    result.seconds = report.seconds
     return result
 
 

@@ -1,0 +1,143 @@
+"""One conformance run: the scenarios, the fuzz pass, then the rate-limit probes, against one
+target under one request budget, into one report.
+
+`sms-contract check` and `fuzz`, the mutant harness and the pytest suites all run through
+`run_conformance`; they differ only in the `Plan` they pass and in how they show the report.
+Accounts are decided in `conformance.accounts`, the budget is one `Budget` shared by every part.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import httpx
+
+from sms_contract.cassettes.filters import redact_url
+from sms_contract.conformance.accounts import Accounts, accounts_for
+from sms_contract.conformance.budget import Budget
+from sms_contract.conformance.fuzz import FuzzResult, fuzz, operation_labels
+from sms_contract.conformance.preflight import TargetProblem, preflight
+from sms_contract.conformance.runner import run_scenario
+from sms_contract.conformance.scenarios import Scenario
+from sms_contract.conformance.session import Session, TargetUnreachable
+from sms_contract.conformance.target import Target
+from sms_contract.contract.schemastore import Mode
+from sms_contract.report import RunReport
+
+FUZZ_MODES = ("positive", "negative")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one run does (the how-carefully is in `run_conformance`'s keyword arguments)."""
+
+    scenarios: Sequence[Scenario] = ()
+    mode: Mode = "strict"
+    # schemathesis cases per operation and generation mode (0: no fuzz pass)
+    fuzz_examples: int = 0
+    # fuzz only the operation with this `METHOD /path` label (None: every operation)
+    fuzz_operation: str | None = None
+    fuzz_modes: tuple[str, ...] = FUZZ_MODES
+    # one harmless request first, so an unreachable or wrong target is one clear error
+    preflight: bool = True
+
+    @property
+    def probes(self) -> list[Scenario]:
+        """The rate-limit probes: they leave their account throttled, so they run last."""
+        return [s for s in self.scenarios if s.kind == "rate-limit"]
+
+    @property
+    def steps(self) -> int:
+        """How many times `on_step` will be called (for a progress bar)."""
+        fuzzed = 0
+        if self.fuzz_examples:
+            operations = 1 if self.fuzz_operation else len(operation_labels())
+            fuzzed = operations * len(self.fuzz_modes)
+        return len(self.scenarios) + fuzzed
+
+
+def run_conformance(
+    target: Target,
+    plan: Plan,
+    *,
+    budget: Budget | None = None,
+    rate: float | None = None,
+    timeout: float = 30.0,
+    accounts: Accounts | None = None,
+    label: str | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> RunReport:
+    """Run `plan` against `target` and report what it found.
+
+    Never raises for what the target does: an unreachable target or one that cannot be checked
+    ends the run with `report.error`; Ctrl-C ends it with `report.interrupted`. Either way the
+    report holds everything that finished.
+    """
+    started = time.perf_counter()
+    report = RunReport(
+        label or redact_url(target.base),
+        plan.mode,
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        secrets=target.secrets,
+    )
+    try:
+        if plan.preflight:
+            preflight(target, timeout)
+        _run(
+            target,
+            plan,
+            report,
+            budget or Budget(),
+            rate,
+            timeout,
+            accounts or accounts_for(target),
+            on_step or (lambda label: None),
+        )
+    except (TargetUnreachable, TargetProblem) as exc:
+        report.error = report.scrub(str(exc))
+    except KeyboardInterrupt:
+        report.interrupted = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _run(
+    target: Target,
+    plan: Plan,
+    report: RunReport,
+    budget: Budget,
+    rate: float | None,
+    timeout: float,
+    accounts: Accounts,
+    on_step: Callable[[str], None],
+) -> None:
+    """Fill `report` as each part finishes, so an interrupted run keeps what it found."""
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        session = Session(target, client, budget=budget, rate=rate)
+        for scenario in plan.scenarios:
+            if scenario.kind != "rate-limit":
+                report.outcomes.append(run_scenario(scenario, session, plan.mode))
+                on_step(scenario.id)
+        if plan.fuzz_examples:
+
+            def fuzzed(result: FuzzResult) -> None:
+                report.fuzz.append(result)
+                on_step(f"fuzz {result.operation}")
+
+            fuzz(
+                accounts.for_fuzz(target),
+                examples=plan.fuzz_examples,
+                budget=budget,
+                timeout=timeout,
+                operation=plan.fuzz_operation,
+                modes=plan.fuzz_modes,
+                on_result=fuzzed,
+            )
+        for scenario in plan.probes:
+            session.target = accounts.for_probe(target, scenario)
+            report.outcomes.append(run_scenario(scenario, session, plan.mode))
+            on_step(scenario.id)
+        session.target = target
