@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sms_contract.cli.app import fail
 from sms_contract.cli.options import ReportArgs
+
+if TYPE_CHECKING:
+    from sms_contract.proxy.report import ProxyReport
 
 
 def write_outputs(report: Any, output: ReportArgs) -> None:
@@ -19,19 +23,51 @@ def write_outputs(report: Any, output: ReportArgs) -> None:
         click.echo(report.to_json())
     else:
         print_summary(report, Console())
-    report_path = output.report
+    if output.junit_xml:
+        write_report(output.junit_xml, report.to_junit)
+    if output.report:
+        write_report(
+            output.report, report.to_html if is_html(output.report) else report.to_markdown
+        )
+
+
+def is_html(path: Path) -> bool:
+    return path.suffix.lower() in (".html", ".htm")
+
+
+def write_report(path: Path, render: Callable[[], str]) -> None:
+    """Write `render()` to `path`; a path that cannot be written is one `error:` line."""
     try:
-        if output.junit_xml:
-            output.junit_xml.write_text(report.to_junit(), encoding="utf-8")
-        if report_path:
-            text = (
-                report.to_html()
-                if report_path.suffix.lower() in (".html", ".htm")
-                else (report.to_markdown())
-            )
-            report_path.write_text(text, encoding="utf-8")
+        path.write_text(render(), encoding="utf-8")
     except OSError as exc:
         fail(f"cannot write the report: {exc.strerror or exc} ({exc.filename})")
+
+
+def print_proxy_summary(report: ProxyReport) -> None:
+    """The proxy's exchanges per operation, its failures, and its verdict."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from sms_contract.report import short
+
+    console = Console()
+    if report.exchanges:
+        table = Table(title="Proxied exchanges by operation", title_justify="left")
+        for column in ("operation", "exchanges", "failed", "failing checks @ field"):
+            table.add_column(column)
+        for row in report.by_operation():
+            table.add_row(
+                short(row.operation),
+                str(row.exchanges),
+                str(row.failed),
+                "\n".join(row.findings) or "-",
+                style="red" if row.failed else None,
+            )
+        console.print(table)
+    for line in report.failures():
+        console.print(f"  {line}", markup=False, highlight=False)
+    colour = "red" if report.failed else "green"
+    console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 
 def print_summary(report: Any, console: Any) -> None:

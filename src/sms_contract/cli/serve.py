@@ -15,8 +15,9 @@ import click
 
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.cli.app import EXIT_OK, EXIT_VIOLATIONS, fail, main, require_contract
-from sms_contract.cli.options import ReportArgs, mode_option
-from sms_contract.cli.output import write_outputs
+from sms_contract.cli.options import mode_option
+from sms_contract.cli.output import is_html, print_proxy_summary, write_report
+from sms_contract.contract.schemastore import Mode
 from sms_contract.simulator.config import (
     DEFAULT_ACCOUNT_SID,
     DEFAULT_API_KEY,
@@ -101,7 +102,7 @@ def proxy(
     record: Path | None,
     report: Path | None,
     fail_on_violation: bool,
-    mode: str,
+    mode: Mode,
 ) -> None:
     """Sit between an application and an SMS API; check every exchange, change nothing.
 
@@ -115,7 +116,7 @@ def proxy(
     """
     require_contract()
     from sms_contract.proxy.relay import ValidatingProxy, write_cassette
-    from sms_contract.report import RunReport
+    from sms_contract.proxy.report import ProxyReport
 
     if not upstream.startswith(("http://", "https://")):
         fail(f"--upstream must start with http:// or https://, got {upstream!r}")
@@ -133,7 +134,7 @@ def proxy(
             click.echo(f"violation: {violation}", err=True)
 
     try:
-        app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)  # type: ignore[arg-type]
+        app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)
     except ValueError as exc:
         fail(str(exc))
     started = time.perf_counter()
@@ -154,30 +155,22 @@ def proxy(
         pass  # the summary follows, as after a signal
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
-    from sms_contract.cassettes.cassette import operation_label
-    from sms_contract.conformance.runner import Outcome
-
-    run = RunReport(f"proxy -> {upstream_shown}", mode, dt.datetime.now(dt.UTC).isoformat(
-        timespec="seconds"), secrets=tuple(secrets), unit="exchanges")  # fmt: skip
-    for index, exchange in enumerate(app.exchanges):
-        run.outcomes.append(
-            Outcome(
-                f"{index}: {exchange.method} {redact_url(exchange.url)}",
-                operation_label(exchange.interaction()),
-                f"HTTP {exchange.status}",
-                "proxied",
-                "failed" if exchange.violations else "passed",
-                violations=exchange.violations,
-                requests=1,
-                seconds=exchange.seconds,
-            )
-        )
-    run.seconds = time.perf_counter() - started
+    run = ProxyReport(
+        upstream_shown,
+        mode,
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        exchanges=app.exchanges,
+        upstream_errors=app.upstream_errors,
+        seconds=time.perf_counter() - started,
+        secrets=tuple(secrets),
+    )
     if record and app.exchanges:
         record.mkdir(parents=True, exist_ok=True)
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         write_cassette(app.exchanges, record / f"proxy-{stamp}.yaml", tuple(secrets))
-    write_outputs(run, ReportArgs(None, report, False))
+    print_proxy_summary(run)
+    if report:
+        write_report(report, run.to_html if is_html(report) else run.to_markdown)
     if app.upstream_errors:
         click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
     sys.exit(EXIT_VIOLATIONS if fail_on_violation and run.failed else EXIT_OK)
