@@ -11,11 +11,12 @@ import pytest
 pytest_plugins = ["pytester"]
 
 ROOT = Path(__file__).resolve().parent
-REFERENCE = ROOT.parent / "shared" / "reference"
+# copies of the provider documents, so the tests run from this tree alone (a clone, the sdist)
+REFERENCE = ROOT / "tests" / "data" / "reference"
 
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """The provider documents the contract is transcribed from (../shared/reference)."""
+    """The provider documents the contract is transcribed from (tests/data/reference)."""
     assert REFERENCE.is_dir(), f"the reference documents are expected at {REFERENCE}"
     return REFERENCE

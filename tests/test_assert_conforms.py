@@ -28,3 +28,15 @@ def test_a_broken_response_fails_with_the_field(assert_conforms: Callable[..., A
         response = requests.post(url + PATH, data=FORM, auth=("simkey", "simtoken"))
     with pytest.raises(AssertionError, match="/SMSMessage/DateCreated"):
         assert_conforms(response)
+
+
+def test_assert_conforms_is_importable_as_a_function() -> None:
+    from sms_contract import assert_conforms
+
+    with running() as url:
+        good = httpx.post(url + PATH, data=FORM, auth=("simkey", "simtoken"))
+    assert not assert_conforms(good)
+    with running(catalogue()["field-missing"].app()) as url:
+        broken = requests.post(url + PATH, data=FORM, auth=("simkey", "simtoken"))
+    with pytest.raises(AssertionError, match="/SMSMessage/DateCreated"):
+        assert_conforms(broken)

@@ -58,3 +58,14 @@ def test_every_exported_name_resolves() -> None:
     assert sorted(sms_contract.__all__) == sorted(sms_contract._EXPORTS)
     for name in sms_contract.__all__:
         assert getattr(sms_contract, name) is not None
+
+
+def test_the_tests_read_nothing_outside_the_tree() -> None:
+    """A clone without ../shared, or the sdist, runs the tests: what they read is under tests/."""
+    sources = [ROOT / "conftest.py", *(ROOT / "tests").rglob("*.py")]
+    sources.remove(Path(__file__).resolve())  # this test names what it looks for
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        for outside in ('"shared"', "../shared", "parents[2]", "ROOT.parent"):
+            assert outside not in text, f"{source.relative_to(ROOT)} reads {outside}"
+    assert (ROOT / "tests" / "data" / "reference" / "exotel-sms-api.txt").is_file()

@@ -82,7 +82,11 @@ def test_bad_options_are_usage_errors(pytester: pytest.Pytester) -> None:
     assert result.ret == pytest.ExitCode.USAGE_ERROR
 
 
-def test_record_mode_writes_scrubbed_cassettes(pytester: pytest.Pytester) -> None:
+# with pytest-recording installed its --record-mode drives sms_record too; without, the plugin's
+@pytest.mark.parametrize("plugins", [(), ("-p", "no:recording")], ids=["with", "without"])
+def test_record_mode_writes_scrubbed_cassettes(
+    pytester: pytest.Pytester, plugins: tuple[str, ...]
+) -> None:
     pytester.makepyfile(
         test_rec="""
         from sms_contract.conformance import all_scenarios, run_scenario
@@ -93,7 +97,7 @@ def test_record_mode_writes_scrubbed_cassettes(pytester: pytest.Pytester) -> Non
                 assert run_scenario(scenario, sms_session, "strict").status == "passed"
         """
     )
-    result = pytester.runpytest_subprocess("--record-mode", "once")
+    result = pytester.runpytest_subprocess(*plugins, "--record-mode", "once")
     result.assert_outcomes(passed=1)
     cassette = pytester.path / "cassettes" / "recorded" / "send-json.yaml"
     text = cassette.read_text()

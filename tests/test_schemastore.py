@@ -81,3 +81,24 @@ def test_compiled_and_reference_validators_agree(
     fast, reference = compiled_validator(key, mode), cached_validator(key, mode)
     for candidate in _mutations(data):
         assert fast.is_valid(candidate) == reference.is_valid(candidate), candidate
+
+
+def test_the_contract_loads_from_a_path_with_a_space(tmp_path: Path) -> None:
+    """Schema URIs are percent-encoded (`%20`): the store turns them back into the path."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    where = tmp_path / "an install folder"
+    where.mkdir()
+    shutil.copy(ROOT / "openapi.yaml", where / "openapi.yaml")
+    shutil.copytree(ROOT / "schemas", where / "schemas")
+    done = subprocess.run(
+        [sys.executable, "-m", "sms_contract.cli", "validate", "--mode", "tolerant",
+         str(ROOT / "cassettes" / "simulator")],
+        env={**os.environ, "SMS_CONTRACT_DIR": str(where)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "CONFORMS" in done.stdout

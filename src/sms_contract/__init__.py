@@ -11,6 +11,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from sms_contract.checks.conforms import assert_conforms
     from sms_contract.checks.validate import (
         PROVIDERS,
         validate_callback,
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 # Exported names load on first use: `python -m sms_contract.contract.registry` and the CLI's fast
 # paths do not pay for (or re-import) the whole checks library.
 _EXPORTS = {
+    "assert_conforms": "sms_contract.checks.conforms",
     "Contract": "sms_contract.contract.spec",
     "Operation": "sms_contract.contract.spec",
     "load_contract": "sms_contract.contract.spec",
@@ -48,6 +50,7 @@ __all__ = [
     "Operation",
     "Report",
     "Violation",
+    "assert_conforms",
     "load_contract",
     "validate_callback",
     "validate_exchange",

@@ -11,7 +11,8 @@ import functools
 import json
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.request import url2pathname
 
 from jsonschema import Draft202012Validator
 from jsonschema.protocols import Validator
@@ -35,6 +36,11 @@ def openapi_uri() -> str:
     return openapi_path().resolve().as_uri()
 
 
+def uri_path(uri: str) -> Path:
+    """The path a `file://` URI names, percent-decoded (an install path may hold a space)."""
+    return Path(url2pathname(urlsplit(uri).path))
+
+
 @functools.cache
 def _read(path: str) -> Any:
     with open(path, encoding="utf-8") as handle:
@@ -45,7 +51,7 @@ def _retriever(mode: Mode) -> Any:
     def retrieve(uri: str) -> Resource[Any]:
         if not uri.startswith("file://"):
             raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
-        path = Path(uri[len("file://") :])
+        path = uri_path(uri)
         if mode == "tolerant" and path.name == "codes.json":
             tolerant = path.with_name("codes.tolerant.json")
             if tolerant.is_file():

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sms_contract.checks.validate import validate_response
 from sms_contract.contract.schemastore import MODES, Mode
 from sms_contract.contract.spec import Contract, load_contract
 from sms_contract.contract.violations import Report
@@ -31,6 +30,39 @@ if TYPE_CHECKING:
     from sms_contract.report import RunReport
 
 RECORD_MODES = ("none", "once", "new_episodes", "all")
+# pytest-recording registers `--record-mode` itself: with it present, that one option drives
+# both plugins (its "rewrite" records afresh, as "all" does here)
+RECORDING_PLUGIN = "recording"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
+    """Register `--record-mode` unless pytest-recording has. This runs once every installed
+    plugin is loaded, so the order plugins load in does not matter."""
+    if early_config.pluginmanager.has_plugin(RECORDING_PLUGIN):
+        return
+    parser.getgroup("sms-contract").addoption(
+        "--record-mode",
+        default=None,
+        choices=RECORD_MODES,
+        help="record the live scenarios as cassettes (vcrpy semantics; default none; "
+        "with pytest-recording installed, its own --record-mode drives both)",
+    )
+
+
+def record_mode(config: pytest.Config) -> str:
+    """How `sms_record` records: --record-mode (ours or pytest-recording's), else the ini."""
+    given = config.getoption("--record-mode", default=None)
+    if given == "rewrite":
+        return "all"
+    if given in (None, "none"):
+        # pytest-recording's default is "none": the ini decides when the command line is silent
+        given = config.getini("sms_contract_record_mode") or "none"
+    if given not in RECORD_MODES:
+        raise pytest.UsageError(f"sms_contract_record_mode must be one of {RECORD_MODES}")
+    return str(given)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,12 +83,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         choices=("strict", "tolerant"),
         help="strict: the documented reading; tolerant: also the known variants",
-    )
-    group.addoption(
-        "--record-mode",
-        default=None,
-        choices=RECORD_MODES,
-        help="record the live scenarios as cassettes (vcrpy semantics; default none)",
     )
     group.addoption(
         "--cassette-dir",
@@ -111,7 +137,6 @@ def _ini_defaults(config: pytest.Config) -> None:
         ("target_url", "sms_contract_target_url", str),
         ("account_sid", "sms_contract_account_sid", str),
         ("max_requests", "sms_contract_max_requests", int),
-        ("record_mode", "sms_contract_record_mode", str),
     ):
         value = config.getini(ini)
         if getattr(config.option, option) is None and value:
@@ -119,8 +144,7 @@ def _ini_defaults(config: pytest.Config) -> None:
                 setattr(config.option, option, convert(value))
             except ValueError:
                 raise pytest.UsageError(f"{ini} = {value!r} is not valid") from None
-    if config.option.record_mode not in (None, *RECORD_MODES):
-        raise pytest.UsageError(f"sms_contract_record_mode must be one of {RECORD_MODES}")
+    record_mode(config)  # an invalid ini value is a usage error before any test runs
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -288,7 +312,7 @@ def sms_vcr_config(sms_target: Any) -> dict[str, Any]:
 def sms_record(request: pytest.FixtureRequest, sms_target: Any) -> Callable[[str], Any]:
     """`with sms_record(name):` records the block's HTTP traffic as a scrubbed cassette when
     --record-mode is set (and does nothing otherwise)."""
-    mode = request.config.getoption("--record-mode") or "none"
+    mode = record_mode(request.config)
 
     def use(name: str) -> Any:
         if mode == "none":
@@ -335,23 +359,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def assert_conforms(request: pytest.FixtureRequest) -> Callable[..., Report]:
-    """Assert that an httpx or requests response conforms to the contract."""
-    mode = contract_mode(request.config)
+    """Assert that an httpx or requests response conforms to the contract (in the run's
+    --contract-mode); `from sms_contract import assert_conforms` is the same function."""
+    from sms_contract.checks.conforms import assert_conforms as check
 
-    def check(response: Any, mode: str = mode) -> Report:
-        sent = response.request
-        url = str(sent.url)
-        body = getattr(sent, "content", None) if hasattr(sent, "content") else sent.body
-        report = validate_response(
-            sent.method,
-            url,
-            response.status_code,
-            dict(response.headers),
-            response.content,
-            mode=mode,  # type: ignore[arg-type]
-            request_body=body,
-        )
-        assert not report, "response breaks the contract:\n" + report.explain()
-        return report
+    default = contract_mode(request.config)
 
-    return check
+    def conforms(response: Any, mode: Mode = default) -> Report:
+        __tracebackhide__ = True
+        return check(response, mode)
+
+    return conforms
