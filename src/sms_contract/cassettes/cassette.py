@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 from sms_contract.cassettes.filters import SCRUBBED, redact_url, scrub
+from sms_contract.cassettes.reading import Loader, NotACassette, fast_load, stream_interactions
 from sms_contract.checks.validate import validate_exchange
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.spec import load_contract
@@ -23,10 +25,9 @@ from sms_contract.contract.violations import Violation
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
-try:  # libyaml's C loader is several times faster on large cassette sets
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+# a YAML cassette larger than this is read one interaction at a time (bounded memory, libyaml's
+# speed); smaller ones are read whole, by the fast route where it reads the same
+STREAM_BYTES = 8 * 2**20
 
 
 class CassetteError(Exception):
@@ -80,25 +81,87 @@ def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
-def load_cassette(path: Path) -> dict[str, Any]:
-    """The parsed cassette document; `CassetteError` if it is not one."""
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise CassetteError(f"{path}: not a text file") from None
     except OSError as exc:
         raise CassetteError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _yaml_error(path: Path, exc: yaml.YAMLError) -> CassetteError:
+    mark = getattr(exc, "problem_mark", None)
+    where = f" (line {mark.line + 1})" if mark else ""
+    return CassetteError(f"{path}: not valid YAML{where}")
+
+
+def _not_a_cassette(path: Path) -> CassetteError:
+    return CassetteError(f"{path}: not a vcrpy cassette (no 'interactions' list)")
+
+
+def parse_cassette(text: str, suffix: str) -> Any:
+    """The document as vcrpy's serializer for `suffix` reads it (PyYAML or json), by the
+    fastest route that reads the same (orjson, yaml-rs; see `reading`)."""
+    if suffix == ".json":
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:  # NaN, huge integers, lone surrogates: json decides
+            return json.loads(text)
+    data = fast_load(text)
+    return data if data is not None else yaml.load(text, Loader=Loader)
+
+
+def load_cassette(path: Path) -> dict[str, Any]:
+    """The parsed cassette document; `CassetteError` if it is not one."""
+    text = _read_text(path)
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_Loader)
+        data = parse_cassette(text, path.suffix)
     except json.JSONDecodeError as exc:
         raise CassetteError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise CassetteError(f"{path}: not valid YAML{where}") from None
+        raise _yaml_error(path, exc) from None
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
-        raise CassetteError(f"{path}: not a vcrpy cassette (no 'interactions' list)")
+        raise _not_a_cassette(path)
     return data
+
+
+def _raw_interactions(path: Path) -> Iterator[Any]:
+    """The items of the cassette's `interactions` list; a large YAML file one at a time."""
+    try:
+        large = path.suffix != ".json" and path.stat().st_size > STREAM_BYTES
+    except OSError as exc:
+        raise CassetteError(f"{path}: cannot read: {exc.strerror}") from None
+    if not large:
+        yield from load_cassette(path)["interactions"]
+        return
+    _check_utf8(path)
+    try:
+        with path.open("rb") as stream:
+            yield from stream_interactions(stream)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(path, exc) from None
+    except NotACassette:
+        raise _not_a_cassette(path) from None
+    except OSError as exc:
+        raise CassetteError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _check_utf8(path: Path) -> None:
+    """`CassetteError` unless the file is UTF-8 text (read in chunks, as the whole-file route
+    would have found on reading it)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(2**20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise CassetteError(f"{path}: not a text file") from None
+    except OSError as exc:
+        raise CassetteError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 def _body(node: Any) -> str | bytes | None:
@@ -109,7 +172,7 @@ def _body(node: Any) -> str | bytes | None:
 
 def interactions(path: Path) -> Iterator[Interaction]:
     """The interactions of one cassette file, in order."""
-    for index, raw in enumerate(load_cassette(path)["interactions"]):
+    for index, raw in enumerate(_raw_interactions(path)):
         try:
             request, response = raw["request"], raw["response"]
             yield Interaction(
