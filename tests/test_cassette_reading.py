@@ -218,3 +218,41 @@ def test_a_large_cassette_is_validated_in_bounded_memory(
 def test_reading_module_reads_the_libyaml_loader() -> None:
     assert reading.Loader is getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     assert interactions  # re-exported for users of the module
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 5, 12])
+def test_shards_together_see_every_file_exactly_once(corpus: Path, count: int) -> None:
+    everything = sorted(str(p) for p in _files(corpus))
+    seen: list[str] = []
+    interactions_seen = 0
+    for index in range(1, count + 1):
+        report = _validate_json_args([str(corpus), "--json", "--shard", f"{index}/{count}"])
+        assert report["shard"] == f"{index}/{count}"
+        assert report["files"] == len(report["cassettes"]) > 0
+        seen += report["cassettes"]
+        interactions_seen += report["interactions"]
+    assert sorted(seen) == everything  # each file once, none left out
+    assert interactions_seen == 600
+
+
+def test_a_shard_split_does_not_depend_on_the_order_paths_are_given(corpus: Path) -> None:
+    files = _files(corpus)
+    assert cassette.shard(files, 2, 3) == cassette.shard(list(reversed(files)), 2, 3)
+
+
+@pytest.mark.parametrize("spec", ["0/2", "3/2", "1/0", "a/b", "2", "-1/2"])
+def test_a_bad_shard_is_one_error_line(corpus: Path, spec: str) -> None:
+    result = CliRunner().invoke(main, ["validate", str(corpus), "--shard", spec])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: --shard") and "Traceback" not in result.output
+
+
+def test_a_shard_with_no_files_is_not_green(corpus: Path) -> None:
+    result = CliRunner().invoke(main, ["validate", str(corpus), "--shard", "13/13"])
+    assert result.exit_code == 2 and "has no files" in result.output
+
+
+def _validate_json_args(args: list[str]) -> Any:
+    result = CliRunner().invoke(main, ["validate", *args])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.output)

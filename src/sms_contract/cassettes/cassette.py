@@ -81,6 +81,15 @@ def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
     return found
 
 
+def shard(files: list[Path], index: int, count: int) -> list[Path]:
+    """The files of shard `index` (1-based) of `count`: every count-th file of the sorted list,
+    so that `count` CI jobs given the same tree validate every file exactly once together."""
+    if not 1 <= index <= count:
+        raise ValueError(f"shard {index}/{count}: I must be between 1 and N")
+    ordered = sorted(files, key=lambda p: p.as_posix())
+    return ordered[index - 1 :: count]
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")

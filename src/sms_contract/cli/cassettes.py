@@ -35,7 +35,14 @@ EMBEDDED_BASE = "http://127.0.0.1:8765"
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @mode_option
 @click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
-def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
+@click.option(
+    "--shard",
+    "shard_spec",
+    metavar="I/N",
+    help="validate only shard I of N (files split deterministically): N CI jobs, one per "
+    "shard, validate the whole corpus together",
+)
+def validate(paths: tuple[Path, ...], mode: str, as_json: bool, shard_spec: str | None) -> None:
     """Validate vcrpy cassettes (files or folders) against the contract.
 
     One line per violation: file#interaction, operation, check, field. Exit 0 when every
@@ -45,14 +52,26 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
     Examples:
       sms-contract validate cassettes/
       sms-contract validate tests/cassettes/test_billing.yaml --mode tolerant
+      sms-contract validate cassettes/ --shard 2/4    # the second of four CI jobs
     """
     import json
 
     require_contract()
-    from sms_contract.cassettes.cassette import CassetteError, cassette_files, validate_cassette
+    from sms_contract.cassettes.cassette import (
+        CassetteError,
+        cassette_files,
+        shard,
+        validate_cassette,
+    )
 
+    part = _parse_shard(shard_spec) if shard_spec else None
     try:
         files = cassette_files(paths)
+        if part:
+            everything = len(files)
+            files = shard(files, *part)
+            if not files:
+                fail(f"shard {shard_spec} has no files ({everything} cassette files in all)")
         results = [(path, *validate_cassette(path, mode)) for path in files]  # type: ignore[arg-type]
     except CassetteError as exc:
         fail(str(exc))
@@ -64,6 +83,7 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
                 {
                     "files": len(files),
                     "interactions": total,
+                    **({"shard": shard_spec, "cassettes": [str(p) for p in files]} if part else {}),
                     "violations": [
                         {"file": str(f.path), "interaction": f.index, "operation": f.operation}
                         | f.violation.to_dict()
@@ -79,9 +99,16 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool) -> None:
         verdict = "FAILED" if findings else "CONFORMS"
         click.echo(
             f"{verdict}: {len(files)} cassettes, {total} interactions, "
-            f"{len(findings)} violations ({mode})"
+            f"{len(findings)} violations ({mode}{f', shard {shard_spec}' if part else ''})"
         )
     sys.exit(EXIT_VIOLATIONS if findings else EXIT_OK)
+
+
+def _parse_shard(spec: str) -> tuple[int, int]:
+    index, _, count = spec.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        fail(f"--shard {spec}: expected I/N with 1 <= I <= N (e.g. 2/4)")
+    return int(index), int(count)
 
 
 @main.command()
