@@ -51,15 +51,30 @@ HUBBUCS = {
     "errorCode": 205,
     "description": "failed",
 }
-MOBIZON_ITEM = {"id": 1, "status": "DELIVRD", "segNum": 1, "startSendTs": 1, "statusUpdateTs": 2}
+MOBIZON_ITEM = {
+    "id": 1,
+    "status": "DELIVRD",
+    "segNum": 1,
+    "startSendTs": "2026-01-15 11:42:00",
+    "statusUpdateTs": "2026-01-15 11:42:08",
+}
+# the documented sms-delivery-report example (Mobizon's webhook docs, data structure page)
+MOBIZON_REPORT = {
+    "campaignId": 245455096,
+    "messageId": 169275418,
+    "segNum": 3,
+    "statusUpdateTs": "2026-01-15 11:42:08",
+    "status": "DELIVRD",
+    "to": "380737893456",
+}
 MOBIZON_HOOK = {
-    "eventId": "e1",
+    "eventId": 26,
     "eventType": "sms-delivery-report",
-    "eventCreateTs": 1,
-    "webhookId": 7,
+    "eventCreateTs": "2026-01-15 11:42:28",
+    "webhookId": 1,
     "attempt": 1,
-    "data": MOBIZON_ITEM,
-    "sign": "abc",
+    "data": MOBIZON_REPORT,
+    "sign": "3f0a37cf5e27fe0615504b6d700b4b657ecfd39d",
 }
 
 PASSING = [
@@ -234,6 +249,13 @@ FAILING = [
     (
         "mobizon/webhook-envelope.json",
         _with(MOBIZON_HOOK, ["data", "status"], "SENT"),
+        "/data/status",
+        "enum",
+    ),
+    # a delivery report carries the final status: a non-final one is a finding
+    (
+        "mobizon/webhook-envelope.json",
+        _with(MOBIZON_HOOK, ["data", "status"], "ACCEPTD"),
         "/data/status",
         "enum",
     ),

@@ -29,7 +29,7 @@ def test_every_registry_entry_has_a_variant() -> None:
     for event in registries.bandwidth["types"]:
         assert any(i.startswith(f"bandwidth/{event['type']}") for i in ids)
     for status in registries.mobizon_statuses:
-        assert f"mobizon/sms-delivery-report-{status['status']}" in ids
+        assert (f"mobizon/sms-delivery-report-{status['status']}" in ids) == status["final"]
     for event in registries.hubbucs["types"]:
         assert f"hubbucs/{event['type']}" in ids
     assert "exotel/click-tracking" in ids

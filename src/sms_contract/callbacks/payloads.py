@@ -160,7 +160,8 @@ def _variants(registries: Registries) -> Iterator[_Variant]:
                 pins,
             )
     webhook = registries.mobizon_webhooks["event_types"][0]
-    for status in registries.mobizon_statuses:
+    # an sms-delivery-report carries the final delivery status (Mobizon's webhook docs)
+    for status in (s for s in registries.mobizon_statuses if s["final"]):
         yield _Variant(
             f"mobizon/{webhook['type']}-{status['status']}",
             "mobizon",
@@ -236,10 +237,10 @@ def _json(value: Any) -> bytes:
 
 def _envelope(data: Any, index: int, webhook: str) -> dict[str, Any]:
     return {
-        "eventId": f"evt{index:04d}",
+        "eventId": index + 1,
         "eventType": webhook,
-        "eventCreateTs": 1700000000 + index,
-        "webhookId": "wh1",
+        "eventCreateTs": f"2026-01-15 11:{index // 60 % 60:02d}:{index % 60:02d}",
+        "webhookId": 1,
         "attempt": 1,
         "data": data,
         "sign": "unsigned",

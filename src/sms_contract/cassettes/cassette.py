@@ -216,6 +216,12 @@ def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> lis
 
 
 def operation_label(interaction: Interaction) -> str:
+    if "/service/" in interaction.uri:
+        from sms_contract.contract.mobizon import match
+
+        request = match(interaction.uri)
+        if request is not None:
+            return request.operation.label
     found = load_contract().find_operation(interaction.method, interaction.uri)
     return found[0].label if found else f"{interaction.method} {redact_url(interaction.uri)}"
 

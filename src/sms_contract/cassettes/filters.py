@@ -10,9 +10,16 @@ _CURL_USER = re.compile(r"(?i)(\s-u\s+|\s--user\s+)\S+")
 _USERINFO = re.compile(r"(?<=//)[^/\s@'\"]+@")
 
 
+# Mobizon authenticates with an apiKey query parameter (openapi-mobizon.yaml)
+_API_KEY = re.compile(r"(?i)([?&]apiKey=)[^&#\s'\"]+")
+
+
 def redact_url(url: str) -> str:
-    """`https://KEY:TOKEN@host/x` -> `https://host/x`."""
-    return _USERINFO.sub("", url)
+    """`https://KEY:TOKEN@host/x` -> `https://host/x`; `?apiKey=K` -> `?apiKey=<scrubbed>`."""
+    url = _USERINFO.sub("", url)
+    if "apikey=" in url.lower():
+        url = _API_KEY.sub(rf"\1{SCRUBBED}", url)
+    return url
 
 
 def scrub(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:

@@ -244,6 +244,10 @@ def validate_response(
     request. An empty report means the response conforms; `report.accepted` lists the variants
     tolerant mode accepted.
     """
+    if _is_mobizon(url):
+        from sms_contract.checks.mobizon import check_response
+
+        return check_response(url, status, headers, body, mode, request_body)
     found = load_contract().find_operation(method, url)
     if found is None:
         return Report([_unknown_operation(method, url)])
@@ -252,6 +256,15 @@ def validate_response(
     report.operation = operation.label
     _check_response(report, operation, params, status, headers, body, mode, request_body)
     return report
+
+
+def _is_mobizon(url: str) -> bool:
+    """Mobizon traffic, recognised by its path (`/service/<module>/<method>`)."""
+    if "/service/" not in url:
+        return False
+    from sms_contract.contract.mobizon import is_mobizon
+
+    return is_mobizon(url)
 
 
 def _check_response(
@@ -353,6 +366,10 @@ def response_data(
     Bodies of paths outside the contract are read as a RestException, which is what a
     documented error on any path carries.
     """
+    if _is_mobizon(url):
+        from sms_contract.checks import mobizon
+
+        return mobizon.response_data(url, headers, body, mode)
     media = media_type(header(headers, "Content-Type"))
     schema: Any = ref_schema("exotel/rest-exception.json")
     found = load_contract().find_operation(method, url)
@@ -384,6 +401,10 @@ def validate_request(
     method: str, url: str, headers: Headers | None, body: bytes | str | None, mode: Mode = "strict"
 ) -> Report:
     """Check one request: a known operation, a form Content-Type, the form against its schema."""
+    if _is_mobizon(url):
+        from sms_contract.checks.mobizon import check_request
+
+        return check_request(url, headers, body, mode)
     found = load_contract().find_operation(method, url)
     if found is None:
         return Report([_unknown_operation(method, url)])
@@ -407,8 +428,13 @@ def validate_exchange(
 
     A request that breaks the schema and was answered 4xx is a recorded negative case, not a
     finding; one that was answered 2xx means the client or the server is wrong. The response's
-    checks see the form the request carried (bulk item order).
+    checks see the form the request carried (bulk item order). A Mobizon answer is always
+    HTTP 200: its request is checked when the answer's result code is 0 (accepted).
     """
+    if _is_mobizon(url):
+        return _mobizon_exchange(
+            url, request_headers, request_body, status, response_headers, response_body, mode
+        )
     found = load_contract().find_operation(method, url)
     if found is None:
         return Report([_unknown_operation(method, url)])
@@ -424,6 +450,27 @@ def validate_exchange(
     _check_response(
         report, operation, params, status, response_headers, response_body, mode, request
     )
+    return report
+
+
+def _mobizon_exchange(
+    url: str,
+    request_headers: Headers | None,
+    request_body: bytes | str | None,
+    status: int,
+    response_headers: Headers | None,
+    response_body: bytes | str | None,
+    mode: Mode,
+) -> Report:
+    from sms_contract.checks import mobizon
+
+    report = Report()
+    if request_body and mobizon.accepted_code(response_body, response_headers) == 0:
+        found = mobizon.check_request(url, request_headers, request_body, mode)
+        report.extend(found)
+    found = mobizon.check_response(url, status, response_headers, response_body, mode, request_body)
+    report.extend(found)
+    report.accepted.extend(found.accepted)
     return report
 
 

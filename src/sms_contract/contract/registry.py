@@ -344,6 +344,10 @@ def _mobizon_codes(reg: Registries) -> dict[str, Any]:
                 **_enum([c["code"] for c in reg.mobizon_result_codes], "API result code."),
             },
             "SmsStatus": _enum([s["status"] for s in reg.mobizon_statuses], "SMS status."),
+            "FinalSmsStatus": _enum(
+                [s["status"] for s in reg.mobizon_statuses if s["final"]],
+                "A final SMS status (what an sms-delivery-report carries).",
+            ),
         },
     }
 

@@ -37,6 +37,11 @@ def openapi_path() -> Path:
     return contract_dir() / "openapi.yaml"
 
 
+def mobizon_openapi_path() -> Path:
+    """Path of Mobizon's OpenAPI document (a second document: see its header for why)."""
+    return contract_dir() / "openapi-mobizon.yaml"
+
+
 def schemas_dir() -> Path:
     """Path of the JSON Schema folder."""
     return contract_dir() / "schemas"
