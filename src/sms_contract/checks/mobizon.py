@@ -119,6 +119,7 @@ def check_response(
     operation = request.operation
     label = operation.label
     report = Report()
+    report.operation = label
     if status != 200:  # the one status openapi-mobizon.yaml documents
         report.append(
             Violation(
@@ -154,6 +155,7 @@ def check_response(
     if mode == "tolerant" and media == "application/json":
         data, variants = normalize(data, "mobizon")
         report.accepted.extend(variants)
+    report.data = data
     report.extend(
         schema_violations(
             data,

@@ -471,6 +471,7 @@ def _mobizon_exchange(
     found = mobizon.check_response(url, status, response_headers, response_body, mode, request_body)
     report.extend(found)
     report.accepted.extend(found.accepted)
+    report.operation, report.data = found.operation, found.data
     return report
 
 
