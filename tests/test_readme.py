@@ -1,5 +1,5 @@
-"""The README is tried as a new user would: its generated tables are current, every `bash`
-block runs as written, and the set-up commands are the ones CI runs."""
+"""The README and the docs/ pages are tried as a new user would: their generated tables are
+current, every `bash` block runs as written, and the set-up commands are the ones CI runs."""
 
 from __future__ import annotations
 
@@ -12,19 +12,35 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sms_contract import readme
-
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "README.md").read_text(encoding="utf-8")
-BLOCKS = re.findall(r"```bash\n(.*?)```", TEXT, re.DOTALL)
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [
+    (f"{page.stem}-block{index}", block)
+    for page in PAGES
+    for index, block in enumerate(
+        re.findall(r"```bash\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)
+    )
+]
 
 
 def test_generated_tables_are_current() -> None:
-    assert readme.render(TEXT) == TEXT, "run: python -m sms_contract.readme --write"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "docs_tables.py"), "--check"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
-def test_bash_block_runs_as_written(block: str, tmp_path: Path) -> None:
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    pages = {p.name for p in (ROOT / "docs").glob("*.md")}
+    linked = set(re.findall(r"\(docs/([\w-]+\.md)\)", TEXT))
+    assert pages <= linked, f"not linked from README.md: {sorted(pages - linked)}"
+    assert linked <= pages, f"README.md links to missing pages: {sorted(linked - pages)}"
+
+
+@pytest.mark.parametrize(("name", "block"), BLOCKS, ids=[name for name, _ in BLOCKS])
+def test_bash_block_runs_as_written(name: str, block: str, tmp_path: Path) -> None:
     bin_dir = str(Path(sys.executable).parent)
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     # blocks run from the repository root, as the README's reader does; outputs go to tmp

@@ -1,7 +1,10 @@
-"""The README's generated sections: tables that must say what the data says.
+"""The generated tables of `docs/`: tables that must say what the data says.
 
-python -m sms_contract.readme --write   # refresh README.md between its markers
-python -m sms_contract.readme --check   # exit 1 if README.md is stale (a test runs this)
+A developer tool, run from a checkout (it rewrites this repository's `docs/` pages between
+their `<!-- generated:NAME -->` markers):
+
+    python scripts/docs_tables.py --write   # refresh the tables
+    python scripts/docs_tables.py --check   # exit 1 if a page is stale (CI and a test)
 """
 
 from __future__ import annotations
@@ -14,10 +17,10 @@ from pathlib import Path
 
 from sms_contract.contract.registry import load_registries, number_for
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
-def test_numbers() -> str:
+def test_number_table() -> str:
     """Each simulator test number and the final DetailedStatusCode it drives."""
     registries = load_registries()
     lines = ["| number | Status | DetailedStatusCode | DetailedStatus |", "|---|---|---|---|"]
@@ -29,7 +32,7 @@ def test_numbers() -> str:
     return "\n".join(lines)
 
 
-def error_scenarios() -> str:
+def error_table() -> str:
     """Each HTTP error a request can trigger, as the live suite provokes it."""
     from sms_contract.conformance.target import Target
     from sms_contract.conformance.triggers import triggers
@@ -47,7 +50,7 @@ def error_scenarios() -> str:
     return "\n".join(lines)
 
 
-def mutants() -> str:
+def mutant_table() -> str:
     """Each mutant and the checks that must kill it."""
     from sms_contract.mutants import catalogue
 
@@ -57,23 +60,22 @@ def mutants() -> str:
     return "\n".join(lines)
 
 
-SECTIONS: dict[str, Callable[[], str]] = {
-    "test-numbers": test_numbers,
-    "error-scenarios": error_scenarios,
-    "mutants": mutants,
+# page -> its generated sections
+SECTIONS: dict[str, dict[str, Callable[[], str]]] = {
+    "simulator.md": {"test-numbers": test_number_table, "error-scenarios": error_table},
+    "mutants.md": {"mutants": mutant_table},
 }
 
 
-def render(text: str) -> str:
-    """`text` with every generated section between its markers refreshed."""
-    for name, make in SECTIONS.items():
+def render(text: str, sections: dict[str, Callable[[], str]]) -> str:
+    """`text` with each of `sections` refreshed between its markers."""
+    for name, make in sections.items():
         pattern = re.compile(
             rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.DOTALL
         )
-        if not pattern.search(text):
-            raise ValueError(f"README.md has no <!-- generated:{name} --> section")
         match = pattern.search(text)
-        assert match is not None
+        if match is None:
+            raise ValueError(f"no <!-- generated:{name} --> section")
         text = (
             text[: match.start()]
             + match.group(1)
@@ -85,20 +87,32 @@ def render(text: str) -> str:
     return text
 
 
+def stale_pages() -> dict[Path, str]:
+    """Each page whose tables are out of date, with its fresh text."""
+    stale = {}
+    for page, sections in SECTIONS.items():
+        path = DOCS / page
+        current = path.read_text(encoding="utf-8")
+        fresh = render(current, sections)
+        if fresh != current:
+            stale[path] = fresh
+    return stale
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="refresh the README's generated tables")
-    parser.add_argument("--check", action="store_true", help="exit 1 if README.md is stale")
-    parser.add_argument("--write", action="store_true", help="rewrite README.md")
+    parser = argparse.ArgumentParser(description="refresh the generated tables of docs/")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--check", action="store_true", help="exit 1 if a page is stale")
+    group.add_argument("--write", action="store_true", help="rewrite the stale pages")
     args = parser.parse_args(argv)
-    current = README.read_text(encoding="utf-8")
-    fresh = render(current)
-    if args.write and fresh != current:
-        README.write_text(fresh, encoding="utf-8")
-        print("README.md updated")
-    elif args.check and fresh != current:
-        print("README.md is stale: python -m sms_contract.readme --write")
-        return 1
-    return 0
+    stale = stale_pages()
+    for path, fresh in stale.items():
+        if args.write:
+            path.write_text(fresh, encoding="utf-8")
+            print(f"updated {path}")
+        else:
+            print(f"stale: {path} (run python scripts/docs_tables.py --write)")
+    return 1 if stale and args.check else 0
 
 
 if __name__ == "__main__":
