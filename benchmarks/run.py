@@ -1,9 +1,17 @@
-"""Benchmarks: every figure is a ratio against a baseline measured in the same run.
+"""Benchmarks: every figure is a ratio against a like-for-like baseline measured in the same run.
 
-    python benchmarks/run.py            # everything (several minutes)
-    python benchmarks/run.py --quick    # under a minute: smaller corpora, no xdist / mutants
+    python benchmarks/run.py            # everything (tens of minutes the first time: the corpus)
+    python benchmarks/run.py --quick    # a few minutes: 10,000 interactions, no xdist / mutants
     python benchmarks/run.py --prism    # also start Prism's mock (npm i @stoplight/prism-cli
                                         # into benchmarks/.prism first, if it is not there)
+    python benchmarks/run.py --only replay,end_to_end
+
+Every replay and validate figure comes from a realistic corpus recorded from the simulator by
+benchmarks/corpus.py (unique Sids, accounts, recipients and bodies, nothing cycled), cached in
+benchmarks/.corpus/ under a fingerprint of the generator, the contract and the simulator.
+Where two sides are compared, rounds alternate them and the medians are reported: this
+machine's speed drifts within minutes. Each row carries the 1-minute load average when it was
+emitted. A failure in one section is reported as a row with "error" and the run goes on.
 
 `pip install -e '.[bench]'` adds fastjsonschema, a validator measured against jsonschema-rs.
 
@@ -13,40 +21,39 @@ Prints one JSON object per line: name, value, unit, baseline, baseline_value, ra
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
-import itertools
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
+import traceback
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-import xmltodict
+import orjson
 import yaml
 
-from sms_contract.cassettes.cassette import (
-    Interaction,
-    cassette_files,
-    interactions,
-    validate_cassette,
-    validate_interaction,
-)
+from sms_contract.cassettes.cassette import Interaction, cassette_files, interactions
+from sms_contract.cassettes.reading import fast_load
 from sms_contract.contract.registry import number_for
-from sms_contract.contract.spec import load_contract
-from sms_contract.simulator import SimulatorConfig
 from sms_contract.simulator.config import NO_LIMIT
+
+if not __package__:  # run as a script (python benchmarks/run.py): the corpus module beside it
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.corpus import cached
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+CORPORA = ROOT / "benchmarks" / ".corpus"
 
 
 def emit(
@@ -68,6 +75,7 @@ def emit(
         "baseline_value": None if baseline_value is None else round(baseline_value, 3),
         "ratio": None if ratio is None else round(ratio, 3),
         **notes,
+        "load": round(os.getloadavg()[0], 2),
     }
     print(json.dumps(row), flush=True)
 
@@ -79,38 +87,84 @@ def rate(func: Callable[[], int]) -> float:
     return count / (time.perf_counter() - started)
 
 
-# -- replay -------------------------------------------------------------------------------------
+def interleaved(
+    ours_func: Callable[[], float], base_func: Callable[[], float], rounds: int
+) -> tuple[float, float, float]:
+    """Median of each side and median ratio of per-round pairs, the sides alternating (and
+    which goes first alternating too)."""
+    pairs = []
+    for index in range(rounds):
+        if index % 2:
+            base = base_func()
+            mine = ours_func()
+        else:
+            mine = ours_func()
+            base = base_func()
+        pairs.append((mine, base))
+    return (
+        statistics.median(o for o, _ in pairs),
+        statistics.median(b for _, b in pairs),
+        statistics.median(o / b for o, b in pairs),
+    )
 
 
-def corpus(size: int) -> list[Interaction]:
-    """`size` interactions recorded from the simulator (cassettes/simulator, cycled)."""
-    recorded = [
-        i for path in cassette_files([ROOT / "cassettes" / "simulator"]) for i in interactions(path)
-    ]
-    return list(itertools.islice(itertools.cycle(recorded), size))
+# -- the corpus ---------------------------------------------------------------------------------
 
 
-def parse_only(
-    items: list[Interaction],
-    read_json: Callable[[str | bytes], Any] = json.loads,
-    read_xml: Callable[[str | bytes], Any] = xmltodict.parse,
-) -> int:
-    """Parse every response body, without validation (the issue's bound: json.loads and
-    xmltodict.parse)."""
+def corpus_folder(size: int, files: int) -> Path:
+    return cached(CORPORA, size, files, workers=2)
+
+
+def corpus_items(folder: Path) -> list[Interaction]:
+    return [i for path in cassette_files([folder]) for i in interactions(path)]
+
+
+# -- replay, in memory ---------------------------------------------------------------------------
+
+
+def _content_type(item: Interaction) -> str:
+    for name, value in item.response_headers.items():
+        if name.lower() == "content-type":
+            return str(value[0] if isinstance(value, list) else value)
+    return ""
+
+
+def parse_only(items: list[Interaction]) -> int:
+    """Parse every response body with the parsers replay itself uses (orjson, ElementTree's C
+    parser), without validation: replay's own bound."""
     for item in items:
         body = item.response_body or ""
-        content = str((item.response_headers.get("content-type") or [""])[0])
-        if "json" in content:
-            read_json(body)
+        if "json" in _content_type(item):
+            orjson.loads(body)
         else:
-            read_xml(body)
+            ET.fromstring(body)
     return len(items)
 
 
 def ours(items: list[Interaction]) -> int:
+    from sms_contract.cassettes.cassette import validate_interaction
+
     for item in items:
         validate_interaction(item)
     return len(items)
+
+
+def bench_replay(items: list[Interaction], rounds: int) -> None:
+    ours(items[:200])  # compile the schemas; both sides then start from the same state
+    parse_only(items[:200])
+    mine, base, ratio = interleaved(
+        lambda: rate(lambda: ours(items)), lambda: rate(lambda: parse_only(items)), rounds
+    )
+    emit(
+        f"replay_validate_{len(items)}",
+        mine,
+        "interactions/s",
+        "parse only, replay's own parsers (orjson / ElementTree)",
+        base,
+        ratio,
+        rounds=rounds,
+        goal=0.33,
+    )
 
 
 def schemathesis_responses(items: list[Interaction]) -> list[tuple[Any, httpx.Response]]:
@@ -118,6 +172,7 @@ def schemathesis_responses(items: list[Interaction]) -> list[tuple[Any, httpx.Re
 
     import sms_contract.integrations.schemathesis_ext  # noqa: F401  (the XML deserializer)
     from sms_contract.contract.resources import openapi_path
+    from sms_contract.contract.spec import load_contract
 
     schema = schemathesis.openapi.from_path(openapi_path())
     contract = load_contract()
@@ -130,16 +185,13 @@ def schemathesis_responses(items: list[Interaction]) -> list[tuple[Any, httpx.Re
         headers = {
             k: (v[0] if isinstance(v, list) else v) for k, v in item.response_headers.items()
         }
-        body = (
-            item.response_body.encode()
-            if isinstance(item.response_body, str)
-            else item.response_body
-        )
+        body = item.response_body
+        content = body.encode() if isinstance(body, str) else body or b""
         request = httpx.Request(item.method, item.uri)
         out.append(
             (
                 operation,
-                httpx.Response(item.status, headers=headers, content=body or b"", request=request),
+                httpx.Response(item.status, headers=headers, content=content, request=request),
             )
         )
     return out
@@ -153,66 +205,20 @@ def schemathesis_validate(pairs: list[tuple[Any, httpx.Response]]) -> int:
     return len(pairs)
 
 
-def fast_parse_only(items: list[Interaction]) -> int:
-    """The parsers replay itself uses (orjson, ElementTree's C parser), without validation."""
-    import xml.etree.ElementTree as ET
-
-    import orjson
-
-    return parse_only(items, orjson.loads, ET.fromstring)
-
-
-def interleaved(
-    ours_func: Callable[[], int], base_func: Callable[[], int], rounds: int
-) -> tuple[float, float, float]:
-    """Median rates of both and median ratio, measured in alternating rounds.
-
-    This machine's speed drifts by a third over minutes: measuring one side after the other
-    puts the drift into the ratio, alternating rounds cancel most of it.
-    """
-    pairs = [(rate(ours_func), rate(base_func)) for _ in range(rounds)]
-    return (
-        statistics.median(o for o, _ in pairs),
-        statistics.median(b for _, b in pairs),
-        statistics.median(o / b for o, b in pairs),
-    )
-
-
-def bench_replay(size: int) -> None:
-    items = corpus(size)
-    ours(items[:200])  # warm the caches both sides get
-    rounds = 5 if size <= 10_000 else 3
-    mine, base, ratio = interleaved(lambda: ours(items), lambda: parse_only(items), rounds)
-    emit(
-        f"replay_validate_{size}",
-        mine,
-        "interactions/s",
-        "parse-only (json.loads / xmltodict.parse)",
-        base,
-        ratio,
-        rounds=rounds,
-    )
-    mine, base, ratio = interleaved(lambda: ours(items), lambda: fast_parse_only(items), rounds)
-    emit(
-        f"replay_validate_{size}_vs_fast_parsers",
-        mine,
-        "interactions/s",
-        "parse-only with replay's own parsers (orjson / ElementTree)",
-        base,
-        ratio,
-        rounds=rounds,
-    )
-    sample = items[: min(size, 5000)]
+def bench_replay_vs_schemathesis(items: list[Interaction], rounds: int) -> None:
+    sample = items[:5000]
     pairs = schemathesis_responses(sample)
     schemathesis_validate(pairs[:200])
     mine, base, ratio = interleaved(
-        lambda: ours(sample), lambda: schemathesis_validate(pairs), rounds
+        lambda: rate(lambda: ours(sample)),
+        lambda: rate(lambda: schemathesis_validate(pairs)),
+        rounds,
     )
     emit(
-        f"replay_vs_schemathesis_{size}",
+        "replay_vs_schemathesis",
         mine,
         "interactions/s",
-        "schemathesis operation.validate_response",
+        "schemathesis operation.validate_response, in process, same responses",
         base,
         ratio,
         sample=len(pairs),
@@ -220,7 +226,7 @@ def bench_replay(size: int) -> None:
     )
 
 
-def bench_validators() -> None:
+def bench_validators(items: list[Interaction]) -> None:
     """Schema validation alone, per response body, by each validator replay could use."""
     from sms_contract.checks.validate import _schema_key, header, media_type, parse_body
     from sms_contract.contract.schemastore import cached_validator, compiled_validator, inline_refs
@@ -228,7 +234,7 @@ def bench_validators() -> None:
 
     contract = load_contract()
     bodies = []
-    for item in corpus(5000):
+    for item in items[:5000]:
         found = contract.find_operation(item.method, item.uri)
         media = media_type(header(item.response_headers, "Content-Type"))
         schema = found[0].media_types(item.status).get(media) if found else None
@@ -249,7 +255,7 @@ def bench_validators() -> None:
 
     def compile_fast(key: str) -> Callable[[Any], Any]:
         # fastjsonschema implements drafts 4, 6 and 7, not 2020-12: the bundled schemas use
-        # nothing newer, and a test run of 3,000 bodies found no disagreement
+        # nothing newer
         inlined = inline_refs(json.loads(key))
         validate: Callable[[Any], Any] = fastjsonschema.compile(
             {**inlined, "$schema": "http://json-schema.org/draft-07/schema#"}, formats={}
@@ -267,95 +273,70 @@ def bench_validators() -> None:
     emit("validate_fastjsonschema", rate(run_fast), "bodies/s", "jsonschema-rs", rs_rate)
 
 
-def write_corpus(items: list[Interaction], folder: Path, per_file: int = 100) -> list[Path]:
-    """The interactions as vcrpy cassette files of `per_file` interactions each."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for start in range(0, len(items), per_file):
-        chunk = items[start : start + per_file]
-        document = {
-            "interactions": [
-                {
-                    "request": {
-                        "body": i.request_body,
-                        "headers": i.request_headers,
-                        "method": i.method,
-                        "uri": i.uri,
-                    },
-                    "response": {
-                        "body": {"string": i.response_body},
-                        "headers": i.response_headers,
-                        "status": {"code": i.status, "message": ""},
-                    },
-                }
-                for i in chunk
-            ],
-            "version": 1,
-        }
-        path = folder / f"corpus-{start // per_file:05d}.yaml"
-        path.write_text(yaml.dump(document, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper)))
-        paths.append(path)
-    return paths
+# -- end to end: `sms-contract validate DIR` ----------------------------------------------------
 
 
-def bench_files(size: int, work: Path) -> Path:
-    items = corpus(size)
-    folder = work / f"corpus-{size}"
-    paths = write_corpus(items, folder)
-    on_disk = sum(p.stat().st_size for p in paths) / 2**20
-
-    def load(loader: Any) -> int:
-        count = 0
-        for path in paths:
-            count += len(yaml.load(path.read_text(), Loader=loader)["interactions"])
-        return count
-
-    fast = rate(lambda: load(getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    slow = rate(lambda: load(yaml.SafeLoader))
-    emit(
-        f"cassette_load_{size}",
-        fast,
-        "interactions/s",
-        "PyYAML pure-Python SafeLoader",
-        slow,
-        loader="CSafeLoader" if hasattr(yaml, "CSafeLoader") else "SafeLoader",
-    )
-    started = time.perf_counter()
+def libyaml_load(paths: list[Path]) -> int:
+    """PyYAML's C loader alone, one process: what loading the cassettes costs without us."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    count = 0
     for path in paths:
-        validate_cassette(path)
-    from_files = size / (time.perf_counter() - started)
+        count += len(yaml.load(path.read_text(encoding="utf-8"), Loader=loader)["interactions"])
+    return count
+
+
+def validate_wall(folder: Path, *extra: str) -> tuple[float, int, int]:
+    """Seconds `sms-contract validate DIR` takes as a user runs it (interpreter start-up and
+    imports included), the interactions and the violations it reported."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [str(BIN / "sms-contract"), "validate", str(folder), "--json", *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"validate exited {done.returncode}: {done.stderr.strip()[:300]}")
+    report = json.loads(done.stdout)
+    return seconds, int(report["interactions"]), len(report["violations"])
+
+
+def bench_end_to_end(folder: Path, rounds: int) -> None:
+    paths = cassette_files([folder])
+    on_disk = sum(p.stat().st_size for p in paths) / 2**20
+    fallback = sum(fast_load(p.read_text(encoding="utf-8")) is None for p in paths)
+    total = violations = 0
+
+    def ours_rate() -> float:
+        nonlocal total, violations
+        seconds, total, violations = validate_wall(folder)
+        return total / seconds
+
+    mine, base, ratio = interleaved(ours_rate, lambda: rate(lambda: libyaml_load(paths)), rounds)
     emit(
-        f"replay_from_files_{size}",
-        from_files,
+        f"validate_dir_{total}_in_{len(paths)}_files",
+        mine,
         "interactions/s",
-        "CSafeLoader load alone",
-        fast,
-        files=len(paths),
-    )
-    # peak memory of a process that validates every file, one at a time, against the corpus
-    script = (
-        "import sys; from pathlib import Path; from sms_contract.cassettes.cassette import "
-        "validate_cassette\nfor p in sorted(Path(sys.argv[1]).glob('*.yaml')): "
-        "validate_cassette(p)"
-    )
-    baseline_script = "import sms_contract.cassettes.cassette, sms_contract.checks.validate"
-    peak = _child_peak_mib([sys.executable, "-c", script, str(folder)])
-    idle = _child_peak_mib([sys.executable, "-c", baseline_script])
-    emit(
-        f"replay_files_{size}_peak_rss",
-        peak,
-        "MiB",
-        "the same process importing only",
-        idle,
+        "PyYAML's C loader (CSafeLoader) loading the same files alone, one process",
+        base,
+        ratio,
+        rounds=rounds,
+        goal=1.8,
+        cores=os.cpu_count(),
+        processes=1,
+        cache="none (every run is cold)",
+        files_read_by_libyaml=fallback,
+        violations=violations,
         corpus_on_disk_mib=round(on_disk, 1),
     )
-    return folder
 
 
 def _child_peak_mib(command: list[str]) -> float:
     """Peak resident memory of a child process running `command`."""
     script = (
-        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+        "import resource, subprocess, sys; "
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     done = subprocess.run(
@@ -368,6 +349,37 @@ def _child_peak_mib(command: list[str]) -> float:
     return int(done.stdout.strip().splitlines()[-1]) / 1024
 
 
+def big_cassette(megabytes: int) -> Path:
+    """One cassette of about `megabytes` MB, recorded like the corpus (cached)."""
+    sample = cassette_files([corpus_folder(2_000, 20)])
+    per_interaction = sum(p.stat().st_size for p in sample) / 2_000
+    count = int(megabytes * 1e6 / per_interaction)
+    folder = cached(CORPORA, count, 1, seed=1, workers=1)
+    (path,) = cassette_files([folder])
+    return path
+
+
+def bench_memory(megabytes: int, with_libyaml: bool) -> None:
+    path = big_cassette(megabytes)
+    size = path.stat().st_size / 2**20
+    peak = _child_peak_mib([str(BIN / "sms-contract"), "validate", str(path)])
+    idle = _child_peak_mib([sys.executable, "-c", "import sms_contract.cli.cassettes"])
+    notes: dict[str, Any] = {"cassette_mib": round(size, 1), "goal_mib": 200}
+    if with_libyaml:
+        load = "import sys, yaml; yaml.load(open(sys.argv[1]).read(), Loader=yaml.CSafeLoader)"
+        notes["libyaml_whole_document_mib"] = round(
+            _child_peak_mib([sys.executable, "-c", load, str(path)]), 1
+        )
+    emit(
+        "validate_one_big_cassette_peak_rss",
+        peak,
+        "MiB",
+        "the same process importing only",
+        idle,
+        **notes,
+    )
+
+
 def bench_xdist(folder: Path) -> None:
     def wall(*extra: str) -> float:
         command = [
@@ -378,6 +390,8 @@ def bench_xdist(folder: Path) -> None:
             "-q",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "no:randomly",
             "--cassette-dir",
             str(folder),
             *extra,
@@ -386,7 +400,7 @@ def bench_xdist(folder: Path) -> None:
         subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
         return time.perf_counter() - started
 
-    one, two = wall("-p", "no:xdist"), wall("-n", "2")
+    one, two = interleaved(lambda: wall("-p", "no:xdist"), lambda: wall("-n", "2"), 1)[:2]
     emit(
         "replay_pytest_xdist_2_workers",
         two,
@@ -394,80 +408,143 @@ def bench_xdist(folder: Path) -> None:
         "one process",
         one,
         ratio=one / two,
-        files=len(list(folder.glob("*.yaml"))),
+        files=len(cassette_files([folder])),
     )
 
 
 # -- fuzz ---------------------------------------------------------------------------------------
 
 
+def schemathesis_fuzz(target: Any, examples: int) -> int:
+    """schemathesis' own Python API, in process: each operation's strategy, positive then
+    negative, `examples` cases each, called and checked with the same checks as ours."""
+    import hypothesis
+    import requests
+    from hypothesis import HealthCheck, Phase
+    from schemathesis import GenerationMode
+
+    from sms_contract.conformance.fuzz import fuzz_checks, load_schema, operations, prepare_case
+
+    schema = load_schema(target)
+    checks = fuzz_checks()
+    settings = hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    cases = 0
+    with requests.Session() as http:  # one kept-alive session, as ours has
+        for operation in operations(schema):
+            for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+                def test(case: Any) -> None:
+                    nonlocal cases
+                    cases += 1
+                    prepare_case(case, target)  # its account and credentials, as ours does
+                    response = case.call(base_url=target.base, session=http)
+                    with contextlib.suppress(AssertionError, BaseExceptionGroup):
+                        case.validate_response(response, checks=checks)
+
+                strategy = operation.as_strategy(generation_mode=mode)
+                with contextlib.suppress(hypothesis.errors.Unsatisfiable):
+                    hypothesis.seed(1)(settings(hypothesis.given(case=strategy)(test)))()
+    return cases
+
+
 def bench_fuzz(examples: int) -> None:
     from sms_contract.conformance.embedded import embedded
-    from sms_contract.conformance.fuzz import FUZZ_CHECKS, fuzz
+    from sms_contract.conformance.fuzz import fuzz
+    from sms_contract.simulator import SimulatorConfig
 
     with embedded(SimulatorConfig.unthrottled(db=":memory:")) as target:
-        started = time.perf_counter()
-        results = fuzz(target, examples=examples)
-        ours_rate = sum(r.cases for r in results) / (time.perf_counter() - started)
-        env = {**os.environ, "SCHEMATHESIS_HOOKS": "sms_contract.schemathesis_hooks"}
-        command = [
-            str(BIN / "schemathesis"),
-            "--config-file",
-            str(ROOT / "examples" / "schemathesis.toml"),
-            "run",
-            str(ROOT / "openapi.yaml"),
-            "--url",
-            target.base,
-            "--auth",
-            "simkey:simtoken",
-            "--max-examples",
-            str(examples),
-            "--phases",
-            "examples,fuzzing",
-            "-c",
-            ",".join(FUZZ_CHECKS),
-            "--seed",
-            "1",
-        ]
-        started = time.perf_counter()
-        with tempfile.TemporaryDirectory() as folder:  # for schemathesis' crash cache
-            done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=folder)
-        seconds = time.perf_counter() - started
-    found = re.search(r"(\d+) generated", done.stdout)
-    cases = int(found.group(1)) if found else 0
+        counts: dict[str, int] = {}
+
+        def ours_rate() -> float:
+            started = time.perf_counter()
+            counts["ours"] = sum(r.cases for r in fuzz(target, examples=examples, seed=1))
+            return counts["ours"] / (time.perf_counter() - started)
+
+        def theirs_rate() -> float:
+            started = time.perf_counter()
+            counts["theirs"] = schemathesis_fuzz(target, examples)
+            return counts["theirs"] / (time.perf_counter() - started)
+
+        mine, base, ratio = interleaved(ours_rate, theirs_rate, 2)
     emit(
         "fuzz_cases_per_s",
-        ours_rate,
+        mine,
         "cases/s",
-        "schemathesis run (same spec, target, checks)",
-        cases / seconds if cases else None,
-        schemathesis_cases=cases,
+        "schemathesis' Python API in process (same spec, target, checks, examples)",
+        base,
+        ratio,
+        cases=counts["ours"],
+        schemathesis_cases=counts["theirs"],
+        rounds=2,
     )
 
 
-# -- simulator ----------------------------------------------------------------------------------
+# -- servers ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Throughput:
+    """What `load` got: answers with the status the request should get, others, failures."""
+
+    seconds: float
+    correct: int = 0
+    other: collections.Counter[int] = field(default_factory=collections.Counter)
+    failed: collections.Counter[str] = field(default_factory=collections.Counter)
+
+    @property
+    def rps(self) -> float:
+        return self.correct / self.seconds
+
+    def notes(self, prefix: str = "") -> dict[str, Any]:
+        return {
+            f"{prefix}other_statuses": dict(self.other) or None,
+            f"{prefix}failed_requests": dict(self.failed) or None,
+        }
 
 
 def load(
-    url: str, method: str, path: str, data: dict[str, str] | None, seconds: float, clients: int = 8
-) -> float:
-    """Requests/s that `clients` threads with keep-alive connections get for `seconds`."""
-    counts = [0] * clients
+    url: str,
+    request: Request,
+    seconds: float,
+    clients: int = 8,
+) -> Throughput:
+    """Correct answers/s that `clients` threads with keep-alive connections get for `seconds`:
+    only the status the request should get counts; throttled (429) or failed requests are
+    counted apart, never parsed as a success."""
+    method, path, data, expect = request
+    result = Throughput(seconds)
+    lock = threading.Lock()
     stop = time.perf_counter() + seconds
 
-    def worker(index: int) -> None:
-        with httpx.Client(base_url=url, auth=("simkey", "simtoken")) as client:
+    def worker() -> None:
+        with httpx.Client(base_url=url, auth=("simkey", "simtoken"), timeout=10) as client:
             while time.perf_counter() < stop:
-                response = client.request(method, path, data=data)
-                if response.status_code < 500:
-                    counts[index] += 1
+                try:
+                    status = client.request(method, path, data=data).status_code
+                except httpx.HTTPError as exc:
+                    with lock:
+                        result.failed[type(exc).__name__] += 1
+                    continue
+                with lock:
+                    if status == expect:
+                        result.correct += 1
+                    else:
+                        result.other[status] += 1
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return sum(counts) / seconds
+    return result
 
 
 @contextlib.contextmanager
@@ -487,7 +564,10 @@ def process(command: list[str], url: str) -> Iterator[str]:
         yield url
     finally:
         child.terminate()
-        child.wait(timeout=10)
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
 
 
 def serve(port: int) -> Any:
@@ -527,46 +607,86 @@ def prism_cli() -> Path | None:
     return cli if cli.exists() else None
 
 
-# method, path, form
-Request = tuple[str, str, dict[str, str] | None]
+# method, path, form, the status a correct answer has
+Request = tuple[str, str, dict[str, str] | None, int]
 SEND: Request = (
     "POST",
     "/v1/Accounts/simaccount/Sms/send.json",
     {"From": "ACME", "To": number_for(20005), "Body": "benchmark"},
+    200,
 )
 
 
+def first_sid(url: str) -> str:
+    """A Sid the simulator answered (retried a few times: a busy machine may time out)."""
+    problem = ""
+    for _ in range(5):
+        try:
+            response = httpx.post(
+                url + SEND[1], data=SEND[2], auth=("simkey", "simtoken"), timeout=10
+            )
+        except httpx.HTTPError as exc:
+            problem = type(exc).__name__
+            time.sleep(1)
+            continue
+        if response.status_code == 200:
+            return str(response.json()["SMSMessage"]["Sid"])
+        problem = f"HTTP {response.status_code}"
+        time.sleep(1)
+    raise RuntimeError(f"the simulator did not accept a send: {problem}")
+
+
 def bench_simulator(seconds: float, with_prism: bool) -> None:
-    with serve(8791) as url:
-        sid = httpx.post(url + SEND[1], data=SEND[2], auth=("simkey", "simtoken")).json()
-        details: Request = (
-            "GET",
-            f"/v1/Accounts/simaccount/SMS/Messages/{sid['SMSMessage']['Sid']}.json",
-            None,
-        )
-        specs = (("send", SEND), ("details", details))
-        ours = {name: load(url, *spec, seconds) for name, spec in specs}
-    theirs: dict[str, float | None] = {"send": None, "details": None}
     cli = prism_cli() if with_prism else None
-    if cli:
+    with serve(8791) as url:
+        sid = first_sid(url)
+        details: Request = ("GET", f"/v1/Accounts/simaccount/SMS/Messages/{sid}.json", None, 200)
+        specs = {"send": SEND, "details": details}
+        if cli is None:
+            for name, spec in specs.items():
+                ours_result = load(url, spec, seconds)
+                emit(
+                    f"simulator_{name}_rps",
+                    ours_result.rps,
+                    "correct answers/s",
+                    "Prism mock of openapi.yaml",
+                    None,
+                    clients=8,
+                    note="Prism not run (use --prism)",
+                    **ours_result.notes(),
+                )
+            return
         command = [str(cli), "mock", str(ROOT / "openapi.yaml"), "-p", "8792"]
         with process(command, "http://127.0.0.1:8792") as base:
-            theirs = {name: load(base, *spec, seconds) for name, spec in specs}
-    for name in ("send", "details"):
-        emit(
-            f"simulator_{name}_rps",
-            ours[name],
-            "requests/s",
-            "Prism mock of openapi.yaml (stateless)",
-            theirs[name],
-            clients=8,
-            note=None if theirs[name] else "Prism not run (use --prism)",
-        )
+            for name, spec in specs.items():
+                got: dict[str, Throughput] = {}
+
+                def run(
+                    side: str, server: str, spec: Request = spec, got: dict[str, Throughput] = got
+                ) -> float:
+                    got[side] = load(server, spec, seconds)
+                    return got[side].rps
+
+                mine, theirs, ratio = interleaved(
+                    lambda: run("ours", url), lambda: run("prism", base), 3
+                )
+                emit(
+                    f"simulator_{name}_rps",
+                    mine,
+                    "correct answers/s",
+                    "Prism mock of the same openapi.yaml (stateless), correct answers only",
+                    theirs,
+                    ratio,
+                    clients=8,
+                    rounds=3,
+                    goal=2.0,
+                    **got["ours"].notes(),
+                    **got["prism"].notes("prism_"),
+                )
 
 
 def bench_proxy(seconds: float) -> None:
     with serve(8793) as url:
-        direct = load(url, *SEND, seconds)
         command = [
             str(BIN / "sms-contract"),
             "proxy",
@@ -576,55 +696,138 @@ def bench_proxy(seconds: float) -> None:
             "127.0.0.1:8794",
         ]
         with process(command, "http://127.0.0.1:8794") as proxied:
-            through = load(proxied, *SEND, seconds)
-            timings = {}
-            with httpx.Client(auth=("simkey", "simtoken")) as client:
-                for name, base in (("direct", url), ("proxy", proxied)):
-                    started = time.perf_counter()
-                    for _ in range(300):
-                        client.post(base + SEND[1], data=SEND[2])
-                    timings[name] = (time.perf_counter() - started) / 300 * 1000
-    emit("proxy_send_rps", through, "requests/s", "the simulator direct", direct, clients=8)
+            got: dict[str, Throughput] = {}
+
+            def run(side: str, server: str) -> float:
+                got[side] = load(server, SEND, seconds)
+                return got[side].rps
+
+            through, direct, ratio = interleaved(
+                lambda: run("proxy", proxied), lambda: run("direct", url), 3
+            )
+            timings: dict[str, list[float]] = {"direct": [], "proxy": []}
+            with httpx.Client(auth=("simkey", "simtoken"), timeout=10) as client:
+                for _ in range(3):
+                    for name, base in (("direct", url), ("proxy", proxied)):
+                        started = time.perf_counter()
+                        for _ in range(100):
+                            client.post(base + SEND[1], data=SEND[2])
+                        timings[name].append((time.perf_counter() - started) / 100 * 1000)
+    emit(
+        "proxy_send_rps",
+        through,
+        "correct answers/s",
+        "the simulator direct",
+        direct,
+        ratio,
+        clients=8,
+        rounds=3,
+        goal=0.9,
+        **got["proxy"].notes(),
+    )
+    latency = {k: statistics.median(v) for k, v in timings.items()}
     emit(
         "proxy_added_latency",
-        timings["proxy"] - timings["direct"],
+        latency["proxy"] - latency["direct"],
         "ms",
         "direct request latency",
-        timings["direct"],
+        latency["direct"],
     )
 
 
-# -- end to end ---------------------------------------------------------------------------------
+# -- wall times ---------------------------------------------------------------------------------
 
 
 def wall(command: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, capture_output=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[-2:])} exited {done.returncode}")
     return time.perf_counter() - started
+
+
+SECTIONS = (
+    "replay",
+    "schemathesis",
+    "validators",
+    "end_to_end",
+    "memory",
+    "xdist",
+    "fuzz",
+    "simulator",
+    "proxy",
+    "check",
+    "mutants",
+)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="under a minute")
+    parser.add_argument("--quick", action="store_true", help="a few minutes")
     parser.add_argument("--prism", action="store_true", help="measure Prism's mock as a baseline")
+    parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        sizes = [10_000] if args.quick else [10_000, 100_000]
-        for size in sizes:
-            bench_replay(size)
-        bench_validators()
-        folder = bench_files(sizes[-1] if not args.quick else 2_000, work)
-        if not args.quick:
-            bench_xdist(folder)
-        bench_fuzz(10 if args.quick else 50)
-        bench_simulator(3 if args.quick else 8, args.prism)
-        bench_proxy(3 if args.quick else 8)
-        check = wall([str(BIN / "sms-contract"), "check"])
-        emit("check_wall_time", check, "s", "goal", 30.0, ratio=30.0 / check)
-        if not args.quick:
-            sweep = wall([str(BIN / "sms-contract"), "mutants"])
-            emit("mutant_sweep_wall_time", sweep, "s", "goal", 300.0, ratio=300.0 / sweep)
+    only = set(args.only.split(","))
+    quick = args.quick
+    size, files = (10_000, 100) if quick else (100_000, 1_000)
+    emit(
+        "machine",
+        os.cpu_count() or 0,
+        "cores",
+        "load average at start (1 min)",
+        os.getloadavg()[0],
+        python=sys.version.split()[0],
+    )
+    state: dict[str, Any] = {}
+
+    def folder() -> Path:
+        if "folder" not in state:
+            state["folder"] = corpus_folder(size, files)
+        return Path(state["folder"])
+
+    def items() -> list[Interaction]:
+        if "items" not in state:
+            state["items"] = corpus_items(folder())
+        return list(state["items"])
+
+    sections: dict[str, Callable[[], None]] = {
+        "replay": lambda: bench_replay(items(), 3 if quick else 5),
+        "schemathesis": lambda: bench_replay_vs_schemathesis(items(), 3),
+        "validators": lambda: bench_validators(items()),
+        "end_to_end": lambda: bench_end_to_end(folder(), 3),
+        "memory": lambda: bench_memory(5 if quick else 50, with_libyaml=not quick),
+        "xdist": lambda: bench_xdist(folder()),
+        "fuzz": lambda: bench_fuzz(10 if quick else 30),
+        "simulator": lambda: bench_simulator(3 if quick else 6, args.prism),
+        "proxy": lambda: bench_proxy(3 if quick else 6),
+        "check": lambda: emit(
+            "check_wall_time", wall([str(BIN / "sms-contract"), "check"]), "s", "goal", 30.0
+        ),
+        "mutants": lambda: emit(
+            "mutant_sweep_wall_time",
+            wall([str(BIN / "sms-contract"), "mutants"]),
+            "s",
+            "goal",
+            300.0,
+        ),
+    }
+    if quick:
+        only -= {"xdist", "mutants"}
+    for name in SECTIONS:
+        if name not in only:
+            continue
+        try:
+            sections[name]()
+        except Exception as exc:  # one section's failure is a row, and the run goes on
+            print(json.dumps({"name": name, "error": f"{type(exc).__name__}: {exc}"}), flush=True)
+            traceback.print_exc(file=sys.stderr)
+    emit(
+        "machine_end",
+        os.cpu_count() or 0,
+        "cores",
+        "load average at end (1 min)",
+        os.getloadavg()[0],
+    )
 
 
 if __name__ == "__main__":

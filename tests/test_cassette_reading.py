@@ -167,6 +167,23 @@ def test_validate_gives_the_same_report_whichever_route(
     with monkeypatch.context() as patched:
         patched.setattr(cassette, "STREAM_BYTES", 0)
         assert _validate_json(folder) == fast
+    for jobs in ("1", "2", "3"):  # files shared among processes: the same report, in order
+        assert _validate_json_args([str(folder), "--json", "--jobs", jobs]) == fast
+
+
+def test_parallel_validation_stops_at_the_first_bad_file_in_order(
+    corpus: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "c"
+    for index, path in enumerate(_files(corpus)[:6]):
+        (folder / f"{index}.yaml").parent.mkdir(parents=True, exist_ok=True)
+        (folder / f"{index}.yaml").write_text(path.read_text())
+    (folder / "2.yaml").write_text("interactions: [\n")
+    (folder / "4.yaml").write_text("not: a cassette\n")
+    for jobs in ("1", "3"):
+        result = CliRunner().invoke(main, ["validate", str(folder), "--jobs", jobs])
+        assert result.exit_code == 2
+        assert result.output.strip().splitlines()[-1].startswith(f"error: {folder / '2.yaml'}")
 
 
 def test_large_files_stream_and_keep_bad_input_errors(

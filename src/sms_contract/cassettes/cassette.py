@@ -8,6 +8,7 @@ Plain vcrpy YAML and JSON cassettes are read, including pytest-recording folders
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -235,6 +236,45 @@ def validate_cassette(path: Path, mode: Mode = "strict") -> tuple[int, list[Find
         for violation in validate_interaction(interaction, mode):
             findings.append(Finding(path, index, operation_label(interaction), violation))
     return count, findings
+
+
+# files this large in all are worth a second process (fork, then a share of the files each)
+PARALLEL_BYTES = 4 * 2**20
+
+
+def default_jobs(files: list[Path]) -> int:
+    """Processes for validating `files`: one per usable core when they are large enough to pay
+    for the start of another process, else one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    try:
+        size = sum(p.stat().st_size for p in files)
+    except OSError:
+        return 1  # the reading reports it
+    return max(1, min(cores, len(files))) if size >= PARALLEL_BYTES else 1
+
+
+def _validate_one(path: Path, mode: Mode) -> tuple[int, list[Finding]]:
+    return validate_cassette(path, mode)
+
+
+def validate_files(
+    files: list[Path], mode: Mode = "strict", jobs: int = 1
+) -> list[tuple[Path, int, list[Finding]]]:
+    """(path, interactions, findings) of each file, in order. With `jobs` > 1, files are shared
+    among that many processes (concurrent.futures); the result, and the first `CassetteError`
+    in file order, are the same as with one."""
+    if jobs <= 1 or len(files) <= 1:
+        return [(path, *validate_cassette(path, mode)) for path in files]
+    from concurrent.futures import ProcessPoolExecutor
+
+    load_contract()  # compiled once here, inherited by forked workers
+    chunk = max(1, len(files) // (jobs * 8))
+    with ProcessPoolExecutor(jobs) as pool:
+        done = pool.map(_validate_one, files, [mode] * len(files), chunksize=chunk)
+        return [(path, *result) for path, result in zip(files, done, strict=True)]
 
 
 # -- scrubbing -----------------------------------------------------------------------------

@@ -42,27 +42,34 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
 __all__ = ["Loader", "NotACassette", "fast_load", "stream_interactions"]
 
 _END = r"(?=$|[\s,\]\}#])"
+_BEFORE = r"[\s\[\{,]"  # what precedes a plain scalar (or a tag, anchor, indicator)
 # Text where the two readings may part: tags, anchors, aliases, directives, a second document,
-# characters YAML 1.1 and 1.2 treat differently (tab, CR, NEL, LS, PS, BOM, controls), and
-# plain numbers written the ways YAML 1.1 and 1.2 read differently (leading zeros, 0o, 0b, 0x,
-# exponents, underscores, signed leading dots, more digits than 64 bits hold). It may also
-# match inside a quoted string: then the document is read by libyaml, slower and the same.
+# characters YAML 1.1 and 1.2 treat differently (tab, CR, NEL, LS, PS, BOM, controls), block
+# scalars and flow indicators (an empty `|` is "" to one, "\n" to the other), and integers
+# written with leading zeros, 0o or underscores (017 is 15 to one, 17 to the other). A match
+# may be inside a quoted string: then the document is read by libyaml, slower and the same.
+# Each pattern starts with a character to look for, then checks what precedes it.
 _DIVERGENT = tuple(
     re.compile(pattern)
     for pattern in (
         r"[\t\r\x85\u2028\u2029\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]",
-        r"[\s\[\{,][!&*%]\S",
+        rf"[!&*%](?<={_BEFORE}[!&*%])\S",
         r"\n(?:---|\.\.\.)",
-        # block scalars and flow-context indicators (an empty `|` is "" to one, "\n" to the other)
-        r"[\s\[\{,][|>?](?:$|[\s\]\},+0-9-])",
-        r"[\s\[\{,](?:[-+]\.|[-+]?(?:"
-        r"0[0-9_oObBxX][0-9a-fA-F_]*"
-        r"|[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9_]+"
-        r"|[0-9.][0-9.]*_[0-9._eE+-]*"
-        r"|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
-        r"|[0-9]{19,}"
-        r")" + _END + ")",
+        rf"[|>?](?<={_BEFORE}[|>?])(?:$|[\s\]\}},+0-9-])",
+        rf"0(?<={_BEFORE}0)[0-9_oObBxX][0-9a-fA-F_]*{_END}",
+        rf"0(?<={_BEFORE}[-+]0)[0-9_oObBxX][0-9a-fA-F_]*{_END}",
+        rf"_(?<=[0-9]_)[0-9_.]*{_END}",
     )
+)
+# Floats, where the two readings part more ways (1e3 and -.5 are floats to one, strings to the
+# other; more digits than 64 bits hold): looked for only in a document yaml-rs read a float in.
+_FLOATS = re.compile(
+    rf"{_BEFORE}(?:[-+]\.|[-+]?(?:"
+    r"[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9_]+"
+    r"|[0-9.][0-9.]*_[0-9._eE+-]*"
+    r"|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
+    r"|[0-9]{19,}"
+    r")" + _END + ")"
 )
 
 _RESOLVERS: dict[str | None, list[tuple[str, re.Pattern[str]]]] = (
@@ -90,30 +97,34 @@ def _quoted_for_sure(value: str) -> bool:
         return False
 
 
-def _ambiguous(node: Any) -> set[str] | None:
+def _ambiguous(node: Any) -> tuple[set[str], bool] | None:
     """The strings of `node` (keys too) that PyYAML reads as something else when unquoted and
-    yaml-rs does not (so they may have been unquoted); None if `node` holds what the two may
-    read differently anyway."""
+    yaml-rs does not (so they may have been unquoted), and whether `node` holds a float; None
+    if `node` holds what the two may read differently anyway (a date, bytes, a tuple key)."""
     found: set[str] = set()
+    floats = False
     stack = [node]
+    resolvers = _RESOLVERS
     while stack:
         item = stack.pop()
         kind = type(item)
-        if kind is dict:
+        if kind is str:
+            if item[:1] in resolvers and not _plain_is_str(item) and not _quoted_for_sure(item):
+                found.add(item)
+        elif kind is dict:
             for key, value in item.items():
                 if type(key) is not str:
                     return None
-                if not _plain_is_str(key) and not _quoted_for_sure(key):
+                if key[:1] in resolvers and not _plain_is_str(key) and not _quoted_for_sure(key):
                     found.add(key)
                 stack.append(value)
         elif kind is list:
             stack.extend(item)
-        elif kind is str:
-            if not _plain_is_str(item) and not _quoted_for_sure(item):
-                found.add(item)
-        elif kind not in (int, float, bool, type(None)):
-            return None  # a date, a tuple key, bytes: left to libyaml
-    return found
+        elif kind is float:
+            floats = True
+        elif kind not in (int, bool, type(None)):
+            return None
+    return found, floats
 
 
 def fast_load(text: str) -> dict[str, Any] | None:
@@ -128,8 +139,11 @@ def fast_load(text: str) -> dict[str, Any] | None:
         return None
     if type(data) is not dict:
         return None
-    ambiguous = _ambiguous(data)
-    if ambiguous is None:
+    seen = _ambiguous(data)
+    if seen is None:
+        return None
+    ambiguous, floats = seen
+    if floats and _FLOATS.search(lines):
         return None
     if ambiguous:
         # each was quoted, unless the text shows it unquoted somewhere

@@ -42,7 +42,15 @@ EMBEDDED_BASE = "http://127.0.0.1:8765"
     help="validate only shard I of N (files split deterministically): N CI jobs, one per "
     "shard, validate the whole corpus together",
 )
-def validate(paths: tuple[Path, ...], mode: str, as_json: bool, shard_spec: str | None) -> None:
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="processes to validate with (default: one per core for 4 MiB of cassettes or more)",
+)
+def validate(
+    paths: tuple[Path, ...], mode: str, as_json: bool, shard_spec: str | None, jobs: int | None
+) -> None:
     """Validate vcrpy cassettes (files or folders) against the contract.
 
     One line per violation: file#interaction, operation, check, field. Exit 0 when every
@@ -60,8 +68,9 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool, shard_spec: str 
     from sms_contract.cassettes.cassette import (
         CassetteError,
         cassette_files,
+        default_jobs,
         shard,
-        validate_cassette,
+        validate_files,
     )
 
     part = _parse_shard(shard_spec) if shard_spec else None
@@ -72,7 +81,8 @@ def validate(paths: tuple[Path, ...], mode: str, as_json: bool, shard_spec: str 
             files = shard(files, *part)
             if not files:
                 fail(f"shard {shard_spec} has no files ({everything} cassette files in all)")
-        results = [(path, *validate_cassette(path, mode)) for path in files]  # type: ignore[arg-type]
+        workers = jobs or default_jobs(files)
+        results = validate_files(files, mode, workers)  # type: ignore[arg-type]
     except CassetteError as exc:
         fail(str(exc))
     findings = [f for _, _, found in results for f in found]
