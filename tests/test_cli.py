@@ -205,7 +205,7 @@ def test_report_into_missing_folder(tmp_path: Path) -> None:
         "--report",
         str(tmp_path / "nope" / "r.html"),
     )
-    assert_usage_error(result, "cannot write the report")
+    assert_usage_error(result, "--report", "does not exist")
 
 
 def test_serve_on_a_busy_port(silent_port: int) -> None:

@@ -77,8 +77,10 @@ def cassette_files(paths: Iterable[str | Path]) -> list[Path]:
             if not inside:
                 raise CassetteError(f"{path}: no cassette files (*.yaml, *.yml, *.json) in it")
             found.extend(inside)
-        else:
+        elif path.is_file():
             found.append(path)
+        else:  # a FIFO or a device would block the read, or never end
+            raise CassetteError(f"{path}: not a regular file or folder")
     return found
 
 

@@ -22,6 +22,7 @@ from sms_contract.cli.options import (
     resolve_target,
     select_option,
     target_options,
+    writable_folder,
 )
 from sms_contract.cli.output import progress
 from sms_contract.simulator.config import SimulatorConfig
@@ -126,7 +127,7 @@ def _parse_shard(spec: str) -> tuple[int, int]:
 @click.option(
     "--out",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="folder for the cassettes (one per scenario)",
 )
 @click.option(
@@ -157,6 +158,7 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
     from sms_contract.conformance.recording import record as record_scenarios
     from sms_contract.conformance.session import TargetUnreachable
 
+    writable_folder(out, "--out")
     args = target
     embedded_run = args.target_url is None
     embedded = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)

@@ -16,6 +16,7 @@ from sms_contract.cli.app import (
     require_contract,
 )
 from sms_contract.cli.output import progress
+from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
 
 @main.command()
@@ -23,7 +24,7 @@ from sms_contract.cli.output import progress
 @click.option("--list", "list_only", is_flag=True, help="list the mutants and exit")
 @click.option(
     "--fuzz-examples",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_FUZZ_EXAMPLES),
     default=0,
     show_default=True,
     help="also fuzz each mutant with this many cases per operation and mode",

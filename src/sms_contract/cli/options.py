@@ -132,14 +132,80 @@ def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+# what --report writes, by the file's extension (anything else is a usage error)
+REPORT_SUFFIXES = (".html", ".htm", ".md", ".markdown")
+
+
+def writable_file(path: Path, option: str) -> None:
+    """Fail (exit 2) unless `path` can be written, before the work starts: a run must not
+    end, minutes later, unable to write what it found."""
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder, not a file")
+    if not path.parent.is_dir():
+        fail(f"{option} {path}: the folder {path.parent} does not exist")
+    existed = path.exists()
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        fail(f"{option} {path}: cannot write: {exc.strerror or exc}")
+    if not existed:
+        path.unlink(missing_ok=True)
+
+
+def writable_folder(path: Path, option: str) -> None:
+    """Fail (exit 2) unless `path` is, or can be made, a folder this run can write into; it
+    is created now (the run would create it anyway)."""
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        fail(f"{option} {path}: is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        fail(f"{option} {path}: cannot write: {exc.strerror or exc}")
+
+
+def report_path(path: Path | None, option: str = "--report") -> None:
+    """A --report path: a known extension, and writable."""
+    if path is None:
+        return
+    if path.is_dir():
+        fail(f"{option} {path}: is a folder, not a file")
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        fail(
+            f"{option} {path}: unknown report type {path.suffix or '(no extension)'!r}; "
+            f"use {' or '.join(REPORT_SUFFIXES)}"
+        )
+    writable_file(path, option)
+
+
+def check_outputs(output: ReportArgs) -> None:
+    """Every output path of a run checked before the run starts."""
+    report_path(output.report)
+    if output.junit_xml is not None:
+        writable_file(output.junit_xml, "--junit-xml")
+
+
 def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--junit-xml, --report and --json (-> `output: ReportArgs`)."""
-    func = grouped(ReportArgs, "output")(func)
+    """--junit-xml, --report and --json (-> `output: ReportArgs`), checked before the command
+    does any work."""
+
+    command = func
+
+    @functools.wraps(command)
+    def checked(*args: Any, output: ReportArgs, **kwargs: Any) -> Any:
+        check_outputs(output)
+        return command(*args, output=output, **kwargs)
+
+    func = grouped(ReportArgs, "output")(checked)
     options = [
-        click.option("--junit-xml", type=click.Path(dir_okay=False, path_type=Path)),
+        click.option("--junit-xml", type=click.Path(path_type=Path)),
         click.option(
             "--report",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=click.Path(path_type=Path),
             help="write a report a person can read: .html or .md",
         ),
         click.option("--json", "as_json", is_flag=True, help="print the report as JSON"),
@@ -155,6 +221,10 @@ def resolve_target(args: TargetArgs, embedded: SimulatorConfig | None = None) ->
     from sms_contract.conformance import embedded as targets
 
     if args.target_url is None:
+        try:
+            targets.check_recipients(args.recipients)
+        except targets.TargetConfigError as exc:
+            fail(str(exc))
         with targets.embedded(embedded, args.recipients) as target:
             yield target
         return

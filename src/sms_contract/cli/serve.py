@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.cli.app import EXIT_OK, EXIT_VIOLATIONS, fail, main, require_contract
-from sms_contract.cli.options import mode_option
+from sms_contract.cli.options import mode_option, report_path, writable_folder
 from sms_contract.cli.output import is_html, print_proxy_summary, write_report
 from sms_contract.contract.schemastore import Mode
 from sms_contract.simulator.config import (
@@ -59,28 +60,59 @@ def serve(
     """
     import uvicorn
 
-    from sms_contract.simulator import create_app
-
     config = SimulatorConfig(
         account_sid=account_sid, api_key=api_key, api_token=api_token, db=db, instant=not realistic
     )
     config.post_limit_per_minute = post_limit or config.post_limit_per_minute
     config.get_limit_per_minute = get_limit or config.get_limit_per_minute
-    app = create_app(config)
-    click.echo(f"sms-contract simulator on http://{host}:{port}")
+    # the socket and the database first: either failing is one line, before any banner
+    listening = bind(host, port)
+    port = listening.getsockname()[1]  # --port 0: the port the system gave
+    app = open_simulator(config)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"sms-contract simulator on http://{shown}:{port}")
     click.echo(f"  account SID: {account_sid}")
     click.echo(f"  API key:     {api_key}")
     if config.token_is_default:
         click.echo(f"  API token:   {api_token} (the documented default)")
-    click.echo(f"  send:        POST http://{host}:{port}/v1/Accounts/{account_sid}/Sms/send.json")
+    click.echo(f"  send:        POST http://{shown}:{port}/v1/Accounts/{account_sid}/Sms/send.json")
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        server.run(sockets=[listening])
+    except KeyboardInterrupt:
+        pass  # uvicorn has stopped; stopping the simulator is its normal end
+    finally:
+        listening.close()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port; one `error:` line when it cannot be had."""
+    try:
+        family, _, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        return socket.create_server(address, family=family)
     except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-    except SystemExit as exc:  # uvicorn exits 1 when it cannot bind
-        if exc.code not in (0, None):
-            fail(f"cannot listen on {host}:{port}")
-        raise
+        reason = (exc.strerror or str(exc)).split(" (while attempting")[0]
+        fail(f"cannot listen on {host}:{port}: {reason}")
+
+
+def open_simulator(config: SimulatorConfig) -> Any:
+    """The simulator app with its database open; a --db that cannot be one is one line."""
+    import sqlite3
+
+    from sms_contract.simulator import create_app
+
+    db = Path(config.db)
+    if config.db != ":memory:":
+        if db.is_dir():
+            fail(f"--db {db}: is a folder, not a file")
+        if not db.parent.is_dir():
+            fail(f"--db {db}: the folder {db.parent} does not exist")
+    try:
+        return create_app(config)
+    except (sqlite3.Error, OSError) as exc:
+        if "not a database" in str(exc):
+            fail(f"--db {db}: not an SQLite database")
+        fail(f"--db {db}: cannot open or write it ({exc}); use a writable path or :memory:")
 
 
 @main.command()
@@ -92,8 +124,10 @@ def serve(
     metavar="HOST:PORT",
     help="where the proxy listens (loopback by default)",
 )
-@click.option("--record", type=click.Path(file_okay=False, path_type=Path), help="write a cassette")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), help=".html or .md")
+@click.option(
+    "--record", type=click.Path(path_type=Path), help="folder for a cassette of the traffic"
+)
+@click.option("--report", type=click.Path(path_type=Path), help=".html or .md")
 @click.option("--fail-on-violation", is_flag=True, help="exit 1 when any exchange broke it")
 @mode_option
 def proxy(
@@ -123,6 +157,9 @@ def proxy(
     host, sep, port_text = listen.rpartition(":")
     if not sep or not port_text.isdigit() or not host:
         fail(f"--listen must be HOST:PORT, got {listen!r}")
+    report_path(report)
+    if record is not None:
+        writable_folder(record, "--record")
     upstream_shown = redact_url(upstream)
     secrets: set[str] = set()
 

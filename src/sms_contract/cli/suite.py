@@ -19,6 +19,7 @@ from sms_contract.cli.options import (
     target_options,
 )
 from sms_contract.cli.output import progress, write_outputs
+from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
 if TYPE_CHECKING:
     from sms_contract.conformance.scenarios import Scenario
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 @target_options
 @click.option(
     "--fuzz-examples",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_FUZZ_EXAMPLES),
     default=10,
     show_default=True,
     help="schemathesis cases per operation and mode after the scenarios (0: no fuzz pass)",
@@ -64,7 +65,7 @@ def check(
 @target_options
 @click.option(
     "--examples",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_FUZZ_EXAMPLES),
     default=25,
     show_default=True,
     help="schemathesis cases per operation and generation mode",

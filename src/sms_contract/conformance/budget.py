@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# schemathesis cases per operation and generation mode a run may ask for: beyond this a run
+# takes hours (every operation, twice, N requests each), which is a typo, not a plan
+MAX_FUZZ_EXAMPLES = 10_000
+
 
 class BudgetExhausted(Exception):
     """The run reached --max-requests."""

@@ -6,6 +6,7 @@ This sits above both the conformance library and the simulator, so neither knows
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterator, Sequence
 
 from sms_contract.conformance.scenarios import Scenario
@@ -31,6 +32,33 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     if not sep or not key or not token:
         raise TargetConfigError("credentials must be KEY:TOKEN")
     return key, token
+
+
+_NUMBER = re.compile(r"\+?\d{6,15}")
+
+
+def check_recipients(recipients: tuple[str, ...]) -> tuple[str, ...]:
+    """Each --recipient must be a phone number (E.164 digits, `+` optional)."""
+    for number in recipients:
+        if not _NUMBER.fullmatch(number):
+            raise TargetConfigError(
+                f"--recipient {number!r} is not a phone number; give digits in E.164 form, "
+                "e.g. --recipient +919900000001"
+            )
+    return recipients
+
+
+def check_base_url(url: str) -> None:
+    """The target URL is the API's base: the suite adds `/v1/Accounts/<SID>/...` itself."""
+    if not url.startswith(("http://", "https://")):
+        raise TargetConfigError(f"the target URL must start with http:// or https://: {url!r}")
+    at = url.lower().find("/v1/accounts")
+    if at >= 0:
+        base = url[:at]
+        raise TargetConfigError(
+            f"the target URL is the base before /v1/Accounts/...: use {base!r} "
+            "(and --account-sid for the account)"
+        )
 
 
 def embedded_target(url: str, recipients: tuple[str, ...] = ()) -> Target:
@@ -62,8 +90,8 @@ def remote_target(
     A target off this machine needs `allow_remote` and credentials; a local one without
     credentials gets the simulator's documented ones (it is most likely `sms-contract serve`).
     """
-    if not url.startswith(("http://", "https://")):
-        raise TargetConfigError(f"the target URL must start with http:// or https://: {url!r}")
+    check_base_url(url)
+    check_recipients(recipients)
     local = is_local(url)
     if not local and not allow_remote:
         raise TargetConfigError(
@@ -103,5 +131,6 @@ def embedded(
     config: SimulatorConfig | None = None, recipients: tuple[str, ...] = ()
 ) -> Iterator[Target]:
     """A fresh in-memory simulator on a free loopback port for the length of the block."""
+    check_recipients(recipients)
     with running(config=config or SimulatorConfig(db=":memory:")) as url:
         yield embedded_target(url, recipients)

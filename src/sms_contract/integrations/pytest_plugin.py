@@ -158,9 +158,21 @@ def pytest_configure(config: pytest.Config) -> None:
         value = config.getoption(name)
         if value is not None and value < 0:
             raise pytest.UsageError(f"{name} must be 0 or more, got {value}")
+    from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
+
+    if fuzz_examples(config) > MAX_FUZZ_EXAMPLES:
+        raise pytest.UsageError(
+            f"--fuzz-examples must be at most {MAX_FUZZ_EXAMPLES}, got {fuzz_examples(config)}"
+        )
     for folder in config.getoption("--cassette-dir"):
         if not Path(folder).exists():
             raise pytest.UsageError(f"--cassette-dir: {folder}: no such file or directory")
+    from sms_contract.conformance.embedded import TargetConfigError, check_recipients
+
+    try:
+        check_recipients(tuple(config.getoption("--recipient")))
+    except TargetConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
     config.stash[_REMOTE] = _remote_target(config)
 
 
