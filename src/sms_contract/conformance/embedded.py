@@ -34,11 +34,11 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return key, token
 
 
-_NUMBER = re.compile(r"\+?\d{6,15}")
+_NUMBER = re.compile(r"\+?\d{3,15}")  # E.164 is at most 15 digits; short codes are 3+
 
 
 def check_recipients(recipients: tuple[str, ...]) -> tuple[str, ...]:
-    """Each --recipient must be a phone number (E.164 digits, `+` optional)."""
+    """Each --recipient must be a phone number: 3 to 15 digits (E.164 or a short code)."""
     for number in recipients:
         if not _NUMBER.fullmatch(number):
             raise TargetConfigError(
