@@ -6,7 +6,6 @@ a log, whatever a target echoes back.
 
 from __future__ import annotations
 
-import html
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from sms_contract.cassettes.filters import scrub
+from sms_contract.checks.coverage import Coverage, Gate
 
 if TYPE_CHECKING:
     from sms_contract.conformance.fuzz import FuzzResult
@@ -42,6 +42,9 @@ class RunReport:
     secrets: tuple[str, ...] = field(default=(), repr=False)
     # what one outcome is: a scenario of `check`, an exchange the proxy saw, a callback sent
     unit: str = "scenarios"
+    # the documented behaviours the run exercised, and the gate on them (report-only if empty)
+    coverage: Coverage | None = None
+    gate: Gate = field(default_factory=Gate)
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets)
@@ -53,11 +56,21 @@ class RunReport:
         )
 
     @property
+    def uncovered(self) -> bool:
+        """The coverage gate failed: something it requires was never exercised."""
+        return self.coverage is not None and bool(self.gate.shortfalls(self.coverage))
+
+    def gate_lines(self) -> list[str]:
+        """What a failed coverage gate says (empty when it passed or there is none)."""
+        return [] if self.coverage is None else self.gate.explain(self.coverage)
+
+    @property
     def exit_code(self) -> int:
-        """0 conforms, 1 violations found, 130 interrupted (what finished is still reported)."""
+        """0 conforms, 1 violations found or the coverage gate failed, 130 interrupted (what
+        finished is still reported)."""
         if self.interrupted:
             return 130
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.uncovered else 0
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -136,6 +149,17 @@ class RunReport:
                 for r in self.fuzz
             ],
         }
+        if self.coverage is not None:
+            data["coverage"] = self.coverage.to_dict()
+            data["coverage_gate"] = {
+                "min_coverage": self.gate.min_percent,
+                "require_coverage": list(self.gate.groups),
+                "passed": not self.uncovered,
+                "shortfalls": self.gate.shortfalls(self.coverage),
+                "never_exercised": [i.key for i in self.gate.missing(self.coverage)]
+                if self.uncovered
+                else [],
+            }
         scrubbed: dict[str, Any] = json.loads(self.scrub(json.dumps(data)))
         return scrubbed
 
@@ -169,7 +193,16 @@ class RunReport:
                 )
             elif r.reason:
                 ET.SubElement(case, "skipped", message=r.reason)
-        for element in (suite, fuzz):
+        suites = [suite, fuzz]
+        if self.coverage is not None and self.gate:
+            gate = ET.SubElement(root, "testsuite", name="coverage")
+            case = ET.SubElement(gate, "testcase", classname="coverage", name="gate")
+            lines = self.gate_lines()
+            if lines:
+                failure = ET.SubElement(case, "failure", message=lines[0])
+                failure.text = "\n".join(lines)
+            suites.append(gate)
+        for element in suites:
             cases = element.findall("testcase")
             element.set("tests", str(len(cases)))
             element.set("failures", str(sum(1 for c in cases if c.find("failure") is not None)))
@@ -178,7 +211,15 @@ class RunReport:
 
     def verdict(self) -> str:
         counts = self.counts()
-        head = "INTERRUPTED" if self.interrupted else ("FAILED" if self.failed else "CONFORMS")
+        head = (
+            "INTERRUPTED"
+            if self.interrupted
+            else "FAILED"
+            if self.failed
+            else "NOT COVERED"
+            if self.uncovered
+            else "CONFORMS"
+        )
         fuzz = (
             f"fuzz {counts['fuzz cases']} cases, {counts.get('fuzz failed', 0)} operations failed; "
             if self.fuzz or self.unit == "scenarios"
@@ -195,6 +236,8 @@ class RunReport:
             "",
             f"- target: `{self.target}`, mode: {self.mode}, started {self.started}",
             f"- {self.verdict()}",
+            *([f"- coverage: {self.coverage.summary()}"] if self.coverage else []),
+            *[f"- {line}" for line in self.gate_lines()[:1]],
             "",
             "| operation | passed | failed | not run | failing checks |",
             "|---|---|---|---|---|",
@@ -214,41 +257,21 @@ class RunReport:
         skipped = [o for o in self.outcomes if o.status == "not run"]
         if skipped:
             lines += ["", "## Not run", ""] + [f"- {o.id}: {o.reason}" for o in skipped]
+        if self.coverage is not None:
+            lines += ["", "## Coverage", "", self.coverage.summary(), ""]
+            lines += ["| group | exercised | of | failed |", "|---|---|---|---|"]
+            for group, (seen, total) in self.coverage.by_group().items():
+                failed = sum(1 for i in self.coverage.in_group(group) if i.failed)
+                lines.append(f"| {group} | {seen} | {total} | {failed} |")
+            missing = self.coverage.missing()
+            if missing:
+                lines += ["", "Never exercised:", ""]
+                lines += [f"- {item.group}: `{item.label}`" for item in missing]
         return self.scrub("\n".join(lines) + "\n")
 
     def to_html(self) -> str:
-        """A self-contained page: the verdict first, then the tables, then every failure."""
-        verdict = self.verdict()
-        colour = "#b00020" if self.failed or self.interrupted else "#1b5e20"
-        rows = "".join(
-            f"<tr class='{'bad' if failed else 'ok'}'><td><code>{html.escape(op)}</code></td>"
-            f"<td>{passed}</td><td>{failed}</td><td>{not_run}</td>"
-            f"<td>{html.escape('; '.join(findings)) or '-'}</td></tr>"
-            for op, passed, failed, not_run, findings in self.by_operation()
-        )
-        fuzz_rows = "".join(
-            f"<tr class='{'bad' if r.failures else 'ok'}'><td><code>{html.escape(r.operation)}"
-            f"</code></td><td>{r.mode}</td><td>{r.cases}</td>"
-            f"<td>{html.escape(', '.join(f.check for f in r.failures) or r.status)}</td></tr>"
-            for r in self.fuzz
-        )
-        failures = "".join(f"<li>{html.escape(line)}</li>" for line in self.failures())
-        page = f"""<!doctype html>
-<html><head><meta charset="utf-8"><title>sms-contract report</title>
-<style>
-body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1100px}}
-h1{{color:{colour}}} table{{border-collapse:collapse;margin:1em 0}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}
-tr.bad td{{background:#fdecea}} code{{font-size:12px}}
-</style></head><body>
-<h1>{html.escape(verdict)}</h1>
-<p>target <code>{html.escape(self.target)}</code>, mode {html.escape(self.mode)},
-started {html.escape(self.started)}</p>
-<table><tr><th>operation</th><th>passed</th><th>failed</th><th>not run</th>
-<th>failing checks</th></tr>{rows}</table>
-<table><tr><th>fuzzed operation</th><th>mode</th><th>cases</th><th>result</th></tr>
-{fuzz_rows}</table>
-<h2>Failures</h2><ul>{failures or "<li>none</li>"}</ul>
-</body></html>
-"""
-        return self.scrub(page)
+        """One self-contained page: verdict, coverage matrix (gaps first), one row per
+        scenario, and each failure's expected and actual side by side."""
+        from sms_contract.report_html import render
+
+        return self.scrub(render(self))

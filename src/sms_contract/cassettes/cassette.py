@@ -19,10 +19,11 @@ import yaml
 
 from sms_contract.cassettes.filters import SCRUBBED, redact_url, scrub
 from sms_contract.cassettes.reading import Loader, NotACassette, fast_load, stream_interactions
+from sms_contract.checks.coverage import Coverage
 from sms_contract.checks.validate import validate_exchange
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.spec import load_contract
-from sms_contract.contract.violations import Violation
+from sms_contract.contract.violations import Report, Violation
 
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -203,7 +204,7 @@ def interactions(path: Path) -> Iterator[Interaction]:
             ) from None
 
 
-def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> list[Violation]:
+def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> Report:
     """The response, and the request form when the server accepted it, against the contract
     (see `sms_contract.checks.validate.validate_exchange`)."""
     return validate_exchange(
@@ -229,13 +230,27 @@ def operation_label(interaction: Interaction) -> str:
     return found[0].label if found else f"{interaction.method} {redact_url(interaction.uri)}"
 
 
-def validate_cassette(path: Path, mode: Mode = "strict") -> tuple[int, list[Finding]]:
-    """(number of interactions, findings) for one cassette file."""
+def validate_cassette(
+    path: Path, mode: Mode = "strict", coverage: Coverage | None = None
+) -> tuple[int, list[Finding]]:
+    """(number of interactions, findings) for one cassette file; `coverage` counts what each
+    interaction exercised."""
     findings: list[Finding] = []
     count = 0
     for index, interaction in enumerate(interactions(path)):
         count += 1
-        for violation in validate_interaction(interaction, mode):
+        report = validate_interaction(interaction, mode)
+        if coverage is not None:
+            coverage.add_exchange(
+                report,
+                interaction.method,
+                interaction.uri,
+                interaction.status,
+                interaction.request_body,
+                interaction.response_headers,
+                interaction.response_body,
+            )
+        for violation in report:
             findings.append(Finding(path, index, operation_label(interaction), violation))
     return count, findings
 
@@ -258,25 +273,33 @@ def default_jobs(files: list[Path]) -> int:
     return max(1, min(cores, len(files))) if size >= PARALLEL_BYTES else 1
 
 
-def _validate_one(path: Path, mode: Mode) -> tuple[int, list[Finding]]:
-    return validate_cassette(path, mode)
+def _validate_one(path: Path, mode: Mode, cover: bool) -> tuple[int, list[Finding], Any]:
+    coverage = Coverage() if cover else None
+    return (*validate_cassette(path, mode, coverage), coverage)
 
 
 def validate_files(
-    files: list[Path], mode: Mode = "strict", jobs: int = 1
+    files: list[Path], mode: Mode = "strict", jobs: int = 1, coverage: Coverage | None = None
 ) -> list[tuple[Path, int, list[Finding]]]:
     """(path, interactions, findings) of each file, in order. With `jobs` > 1, files are shared
     among that many processes (concurrent.futures); the result, and the first `CassetteError`
-    in file order, are the same as with one."""
+    in file order, are the same as with one. `coverage` counts what the interactions
+    exercised (each process counts its files, and the counts are added up)."""
     if jobs <= 1 or len(files) <= 1:
-        return [(path, *validate_cassette(path, mode)) for path in files]
+        return [(path, *validate_cassette(path, mode, coverage)) for path in files]
     from concurrent.futures import ProcessPoolExecutor
 
     load_contract()  # compiled once here, inherited by forked workers
     chunk = max(1, len(files) // (jobs * 8))
+    out = []
     with ProcessPoolExecutor(jobs) as pool:
-        done = pool.map(_validate_one, files, [mode] * len(files), chunksize=chunk)
-        return [(path, *result) for path, result in zip(files, done, strict=True)]
+        cover = [coverage is not None] * len(files)
+        done = pool.map(_validate_one, files, [mode] * len(files), cover, chunksize=chunk)
+        for path, (count, findings, counted) in zip(files, done, strict=True):
+            if coverage is not None and counted is not None:
+                coverage.merge(counted)
+            out.append((path, count, findings))
+    return out
 
 
 # -- scrubbing -----------------------------------------------------------------------------

@@ -201,18 +201,28 @@ class Coverage:
     """The documented behaviours in scope and what the exchanges fed to it exercised."""
 
     def __init__(
-        self, groups: Iterable[str] = GROUPS, providers: Iterable[str] | None = None
+        self,
+        groups: Iterable[str] = GROUPS,
+        providers: Iterable[str] | None = None,
+        *,
+        final_states_only: bool = False,
     ) -> None:
         """Cover `groups`; of the items that belong to a provider, only those of `providers`
-        (all when None)."""
+        (all when None). `final_states_only` leaves out Exotel's non-final Statuses and
+        DetailedStatusCodes, which no StatusCallback carries (it fires on a final state)."""
         wanted = set(groups)
         unknown = wanted - set(GROUPS)
         if unknown:
             raise ValueError(f"unknown coverage group {sorted(unknown)[0]!r}")
         allowed = None if providers is None else set(providers)
+        registries = load_registries()
+        transient = {
+            *((STATUSES, s.status) for s in registries.statuses() if not s.final),
+            *((DETAILED_STATUS_CODES, str(d.code)) for d in registries.dscs() if not d.final),
+        }
         self.items: dict[tuple[str, str], Item] = {}
         for group, key, label, provider in contract_items():
-            if group not in wanted:
+            if group not in wanted or (final_states_only and (group, key) in transient):
                 continue
             if provider and allowed is not None and provider not in allowed:
                 continue
@@ -397,3 +407,45 @@ class Coverage:
             },
             "items": [item.to_dict() for item in self.items.values()],
         }
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Missing coverage as a verdict: at least `min_percent` of the items in scope exercised,
+    and every item of each group in `groups`. Empty, it only reports."""
+
+    min_percent: float | None = None
+    groups: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.min_percent is not None or bool(self.groups)
+
+    def shortfalls(self, coverage: Coverage) -> list[str]:
+        """Why the gate fails (empty: it passes)."""
+        out = []
+        if self.min_percent is not None and coverage.percent < self.min_percent:
+            out.append(
+                f"{coverage.percent:.1f} % of documented behaviours exercised, "
+                f"--min-coverage {self.min_percent:g} % required"
+            )
+        for group in self.groups:
+            seen, total = coverage.by_group().get(group, (0, 0))
+            if seen < total:
+                out.append(f"{group}: {seen} of {total} exercised, all required")
+        return out
+
+    def missing(self, coverage: Coverage) -> list[Item]:
+        """What was never exercised, of the groups the gate failed on (all for a percentage)."""
+        if self.min_percent is not None and coverage.percent < self.min_percent:
+            return coverage.missing()
+        return coverage.missing([g for g in self.groups if g in coverage.groups()])
+
+    def explain(self, coverage: Coverage) -> list[str]:
+        """The lines a failed gate prints: the shortfalls, then each item never exercised."""
+        shortfalls = self.shortfalls(coverage)
+        if not shortfalls:
+            return []
+        lines = [f"coverage gate failed: {reason}" for reason in shortfalls]
+        lines.append("never exercised:")
+        lines += [f"  {item.group}: {item.label}" for item in self.missing(coverage)]
+        return lines

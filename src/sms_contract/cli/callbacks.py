@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.checks.coverage import Gate
 from sms_contract.cli.app import fail, main, require_contract
-from sms_contract.cli.options import ReportArgs, report_options
+from sms_contract.cli.options import ReportArgs, coverage_options, gate_in_scope, report_options
 from sms_contract.cli.output import progress, write_outputs
 
 
@@ -29,6 +30,7 @@ from sms_contract.cli.output import progress, write_outputs
 )
 @click.option("--allow-remote", is_flag=True, help="allow a receiver that is not on this machine")
 @click.option("--list", "list_only", is_flag=True, help="list the deliveries and exit")
+@coverage_options
 @report_options
 def callbacks(
     receiver_url: str | None,
@@ -37,6 +39,7 @@ def callbacks(
     expect_reject: bool,
     allow_remote: bool,
     list_only: bool,
+    gate: Gate,
     output: ReportArgs,
 ) -> None:
     """Deliver every documented callback variant to your webhook receiver.
@@ -53,7 +56,9 @@ def callbacks(
       sms-contract callbacks --receiver-url http://127.0.0.1:8000/hooks --expect-reject
     """
     require_contract()
-    from sms_contract.callbacks import deliver_all, deliveries
+    from sms_contract.callbacks import PROVIDERS, deliver_all, deliveries
+    from sms_contract.checks.coverage import CALLBACK_GROUPS, Coverage
+    from sms_contract.checks.validate import validate_callback
     from sms_contract.conformance import is_local
     from sms_contract.conformance.session import TargetUnreachable
     from sms_contract.report import RunReport
@@ -70,18 +75,33 @@ def callbacks(
         for delivery in planned:
             click.echo(f"{delivery.id:42} {delivery.content_type:36} {delivery.description}")
         return
+    coverage = Coverage(
+        CALLBACK_GROUPS,
+        providers=PROVIDERS if provider == "all" else (provider,),
+        final_states_only=True,
+    )
+    gate_in_scope(gate, coverage, "callbacks")
     started = time.perf_counter()
     run = RunReport(
         redact_url(receiver_url),
         f"callbacks ({provider}, seed {seed})",
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         unit="deliveries",
+        coverage=coverage,
+        gate=gate,
     )
+    by_id = {d.id: d for d in planned}
     try:
         with progress(sum(d.valid or expect_reject for d in planned), output.as_json) as tick:
 
             def delivered(outcome: Any) -> None:
                 run.outcomes.append(outcome)
+                delivery = by_id[outcome.id]
+                if delivery.valid:  # a malformed delivery exercises no documented behaviour
+                    report = validate_callback(
+                        delivery.provider, delivery.body, delivery.content_type
+                    )
+                    coverage.add_callback(report, failed=bool(report) or bool(outcome.violations))
                 tick(outcome.id)
 
             deliver_all(receiver_url, planned, expect_reject=expect_reject, on_outcome=delivered)

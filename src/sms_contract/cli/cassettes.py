@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from sms_contract.checks.coverage import Gate
 from sms_contract.cli.app import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -16,15 +18,19 @@ from sms_contract.cli.app import (
     require_contract,
 )
 from sms_contract.cli.options import (
+    ReportArgs,
     TargetArgs,
+    coverage_options,
+    gate_in_scope,
     mode_option,
+    report_options,
     request_limits,
     resolve_target,
     select_option,
     target_options,
     writable_folder,
 )
-from sms_contract.cli.output import progress
+from sms_contract.cli.output import progress, write_files
 from sms_contract.simulator.config import SimulatorConfig
 
 # where `sms-contract serve` listens by default: the base URL cassettes recorded from the
@@ -35,7 +41,8 @@ EMBEDDED_BASE = "http://127.0.0.1:8765"
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @mode_option
-@click.option("--json", "as_json", is_flag=True, help="print the findings as JSON")
+@coverage_options
+@report_options
 @click.option(
     "--shard",
     "shard_spec",
@@ -50,20 +57,30 @@ EMBEDDED_BASE = "http://127.0.0.1:8765"
     help="processes to validate with (default: one per core for 4 MiB of cassettes or more)",
 )
 def validate(
-    paths: tuple[Path, ...], mode: str, as_json: bool, shard_spec: str | None, jobs: int | None
+    paths: tuple[Path, ...],
+    mode: str,
+    gate: Gate,
+    output: ReportArgs,
+    shard_spec: str | None,
+    jobs: int | None,
 ) -> None:
     """Validate vcrpy cassettes (files or folders) against the contract.
 
-    One line per violation: file#interaction, operation, check, field. Exit 0 when every
-    interaction conforms, 1 on violations, 2 when a path is not a cassette.
+    One line per violation: file#interaction, operation, check, field; then which documented
+    behaviours the recordings exercised. Exit 0 when every interaction conforms, 1 on
+    violations (or when a coverage gate is not met), 2 when a path is not a cassette.
 
     \b
     Examples:
       sms-contract validate cassettes/
+      sms-contract validate my-cassettes/ --report coverage.html
+      sms-contract validate tests/cassettes/ --require-coverage error-rows --min-coverage 60
       sms-contract validate tests/cassettes/test_billing.yaml --mode tolerant
       sms-contract validate cassettes/ --shard 2/4    # the second of four CI jobs
     """
+    import datetime as dt
     import json
+    import time
 
     require_contract()
     from sms_contract.cassettes.cassette import (
@@ -73,7 +90,12 @@ def validate(
         shard,
         validate_files,
     )
+    from sms_contract.checks.coverage import API_GROUPS, Coverage
+    from sms_contract.report import RunReport
 
+    started = time.perf_counter()
+    coverage = Coverage(API_GROUPS, providers=("exotel",))
+    gate_in_scope(gate, coverage, "validate")
     part = _parse_shard(shard_spec) if shard_spec else None
     try:
         files = cassette_files(paths)
@@ -83,12 +105,22 @@ def validate(
             if not files:
                 fail(f"shard {shard_spec} has no files ({everything} cassette files in all)")
         workers = jobs or default_jobs(files)
-        results = validate_files(files, mode, workers)  # type: ignore[arg-type]
+        results = validate_files(files, mode, workers, coverage)  # type: ignore[arg-type]
     except CassetteError as exc:
         fail(str(exc))
     findings = [f for _, _, found in results for f in found]
     total = sum(count for _, count, _ in results)
-    if as_json:
+    run = RunReport(
+        ", ".join(map(str, paths)),
+        mode,
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        outcomes=[_cassette_outcome(path, count, found) for path, count, found in results],
+        seconds=time.perf_counter() - started,
+        unit="cassettes",
+        coverage=coverage,
+        gate=gate,
+    )
+    if output.as_json:
         click.echo(
             json.dumps(
                 {
@@ -100,6 +132,8 @@ def validate(
                         | f.violation.to_dict()
                         for f in findings
                     ],
+                    "coverage": coverage.to_dict(),
+                    "coverage_gate": run.to_dict()["coverage_gate"],
                 },
                 indent=2,
             )
@@ -107,12 +141,38 @@ def validate(
     else:
         for finding in findings:
             click.echo(str(finding))
-        verdict = "FAILED" if findings else "CONFORMS"
+        click.echo(f"coverage: {coverage.summary()}")
+        for line in run.gate_lines():
+            click.echo(line)
+        verdict = "FAILED" if findings else "NOT COVERED" if run.uncovered else "CONFORMS"
         click.echo(
             f"{verdict}: {len(files)} cassettes, {total} interactions, "
             f"{len(findings)} violations ({mode}{f', shard {shard_spec}' if part else ''})"
         )
-    sys.exit(EXIT_VIOLATIONS if findings else EXIT_OK)
+    write_files(run, output)
+    sys.exit(EXIT_VIOLATIONS if findings or run.uncovered else EXIT_OK)
+
+
+def _cassette_outcome(path: Path, count: int, findings: list[Any]) -> Any:
+    """One report row per cassette file (a recorded test); each violation names its
+    interaction (`#index`) and operation."""
+    import dataclasses
+
+    from sms_contract.conformance.runner import Outcome
+
+    operations = sorted({f.operation for f in findings})
+    return Outcome(
+        str(path),
+        ", ".join(operations) if operations else "-",
+        f"{count} interactions",
+        "cassette",
+        "failed" if findings else "passed",
+        violations=[
+            dataclasses.replace(f.violation, operation=f"#{f.index} {f.operation}")
+            for f in findings
+        ],
+        requests=count,
+    )
 
 
 def _parse_shard(spec: str) -> tuple[int, int]:

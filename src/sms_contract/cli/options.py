@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from sms_contract.checks.coverage import GROUPS, Gate
 from sms_contract.cli.app import fail
 from sms_contract.contract.schemastore import MODES, Mode
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
@@ -213,6 +214,45 @@ def report_options(func: Callable[..., Any]) -> Callable[..., Any]:
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def coverage_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--min-coverage and --require-coverage (-> `gate: Gate`; empty: report only)."""
+
+    @functools.wraps(func)
+    def wrapper(
+        min_coverage: float | None, require_coverage: tuple[str, ...], **kwargs: Any
+    ) -> Any:
+        return func(gate=Gate(min_coverage, tuple(dict.fromkeys(require_coverage))), **kwargs)
+
+    options = [
+        click.option(
+            "--min-coverage",
+            type=click.FloatRange(0, 100),
+            default=None,
+            metavar="PERCENT",
+            help="exit 1 unless at least PERCENT of the documented behaviours in scope were "
+            "exercised, listing those never exercised (default: report only)",
+        ),
+        click.option(
+            "--require-coverage",
+            multiple=True,
+            type=click.Choice(GROUPS),
+            metavar="GROUP",
+            help="exit 1 unless every item of GROUP was exercised (repeatable): "
+            + ", ".join(GROUPS),
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+def gate_in_scope(gate: Gate, coverage: Any, command: str) -> None:
+    """A required group the command cannot exercise is a usage error, not a silent pass."""
+    for group in gate.groups:
+        if group not in coverage.groups():
+            fail(f"--require-coverage {group}: {command} exercises " + ", ".join(coverage.groups()))
 
 
 @contextlib.contextmanager

@@ -23,6 +23,11 @@ def write_outputs(report: Any, output: ReportArgs) -> None:
         click.echo(report.to_json())
     else:
         print_summary(report, Console())
+    write_files(report, output)
+
+
+def write_files(report: Any, output: ReportArgs) -> None:
+    """The JUnit XML and the HTML or Markdown report, where the options ask for them."""
     if output.junit_xml:
         write_report(output.junit_xml, report.to_junit)
     if output.report:
@@ -109,7 +114,12 @@ def print_summary(report: Any, console: Any) -> None:
         console.print(f"[bold]Not run[/bold] ({len(not_run)})")
         for o in not_run[:20]:
             console.print(f"  {o.id}: {o.reason}", markup=False, highlight=False)
-    colour = "red" if report.failed or report.interrupted else "green"
+    coverage = getattr(report, "coverage", None)
+    if coverage is not None:
+        console.print(f"coverage: {coverage.summary()}", markup=False, highlight=False)
+        for line in report.gate_lines():
+            console.print(line, markup=False, highlight=False)
+    colour = "red" if report.failed or report.interrupted or report.uncovered else "green"
     console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 
