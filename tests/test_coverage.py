@@ -50,8 +50,9 @@ DETAILS_JSON = "GET /v1/Accounts/{AccountSid}/SMS/Messages/{SmsSid}.json"
 def test_items_are_read_from_the_contract_and_registries() -> None:
     contract, registries = load_contract(), load_registries()
     groups = Counter(group for group, *_ in cov.contract_items())
-    assert groups[cov.OPERATIONS] == len(contract.operations)
-    assert groups[cov.HTTP_STATUSES] == sum(
+    exotel = [(g, k) for g, k, _, p in cov.contract_items() if p == "exotel"]
+    assert sum(g == cov.OPERATIONS for g, _ in exotel) == len(contract.operations)
+    assert sum(g == cov.HTTP_STATUSES for g, _ in exotel) == sum(
         1 for op in contract.operations for s in op.responses if s.isdigit()
     )
     assert groups[cov.ERROR_ROWS] == len(registries.http_errors)
@@ -77,7 +78,7 @@ def test_items_are_read_from_the_contract_and_registries() -> None:
 
 def test_scope_by_group_and_provider() -> None:
     api = Coverage(cov.API_GROUPS, providers=("exotel",))
-    assert set(api.groups()) == set(cov.API_GROUPS)
+    assert set(api.groups()) == set(cov.API_GROUPS) - {cov.RESULT_CODES}
     assert ("statuses", "mobizon DELIVRD") not in api.items
     hooks = Coverage(cov.CALLBACK_GROUPS, providers=("bandwidth",))
     assert {i.provider for i in hooks.items.values()} == {"bandwidth"}
@@ -236,7 +237,7 @@ def test_every_generated_callback_delivery_is_covered() -> None:
 
 
 def test_merge_summary_and_table() -> None:
-    a, b = Coverage(cov.API_GROUPS), Coverage(cov.API_GROUPS)
+    a, b = Coverage(cov.API_GROUPS, ("exotel",)), Coverage(cov.API_GROUPS, ("exotel",))
     exchange(a, "GET", "/SMS/Messages/a1.json", 200, {"SMSMessage": sms_message()})
     exchange(b, "GET", "/SMS/Messages/a1.json", 200, {"SMSMessage": sms_message()})
     a.merge(b)
@@ -250,3 +251,42 @@ def test_merge_summary_and_table() -> None:
     assert table["summary"] == a.summary()
     assert len(a.missing()) == a.total - a.exercised
     assert all(i.group == cov.ERROR_ROWS for i in a.missing([cov.ERROR_ROWS]))
+
+
+# -- Mobizon: a second OpenAPI document, read the same way -----------------------------------
+
+MOBIZON_STATUS = "https://api.mobizon.kz/service/message/getSMSStatus?output=xml&apiKey=K"
+
+
+def test_mobizon_operations_codes_and_statuses_come_from_its_document() -> None:
+    from sms_contract.contract import mobizon
+
+    groups = Counter(group for group, *_ in cov.contract_items())
+    assert groups[cov.RESULT_CODES] == len(load_registries().mobizon_result_codes)
+    mobizon_ops = {
+        k for g, k, _, p in cov.contract_items() if g == cov.OPERATIONS and p == "mobizon"
+    }
+    assert len(mobizon_ops) == len(mobizon.operations()) * len(mobizon.FORMATS)
+    c = Coverage(cov.API_GROUPS)
+    item_xml = (
+        "<item><id>5</id><status>DELIVRD</status><segNum>1</segNum>"
+        "<startSendTs>2026-01-15 11:42:00</startSendTs>"
+        "<statusUpdateTs>2026-01-15 11:42:08</statusUpdateTs></item>"
+    )
+    body = f"<response><code>0</code><data>{item_xml}</data><message/></response>"
+    xml = {"Content-Type": "application/xml"}
+    report = validate_exchange("POST", MOBIZON_STATUS, FORM, "ids=5", 200, xml, body)
+    assert not report
+    c.add_exchange(report, "POST", MOBIZON_STATUS, 200, "ids=5", xml, body)
+    label = mobizon.operation(mobizon.STATUS).label
+    assert item(c, cov.OPERATIONS, f"{label}?output=xml").state == "seen"
+    assert item(c, cov.OPERATIONS, f"{label}?output=json").state == "never seen"
+    assert item(c, cov.HTTP_STATUSES, f"{label} 200").state == "seen"
+    assert item(c, cov.RESULT_CODES, "mobizon 0").state == "seen"
+    assert item(c, cov.STATUSES, "mobizon DELIVRD").state == "seen"
+    # the run talked to Mobizon only: Exotel's behaviours are not its gaps
+    c.narrow_to_seen_providers()
+    assert {i.provider for i in c.items.values()} == {"mobizon"}
+    assert cov.ERROR_ROWS not in c.groups()
+    gate = cov.Gate(groups=(cov.ERROR_ROWS,))
+    assert gate.shortfalls(c) == ["error-rows: no provider the run talked to documents any"]

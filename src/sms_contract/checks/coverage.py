@@ -17,9 +17,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
+from sms_contract.contract import mobizon
 from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.registry import HttpError, load_registries
-from sms_contract.contract.schemastore import resolve
+from sms_contract.contract.resources import mobizon_openapi_path
+from sms_contract.contract.schemastore import resolve, schema_uri
 from sms_contract.contract.spec import Operation, load_contract
 from sms_contract.contract.violations import Report
 
@@ -31,22 +35,33 @@ STATUSES = "statuses"
 DETAILED_STATUS_CODES = "detailed-status-codes"
 CALLBACK_TYPES = "callback-types"
 PARAMETERS = "parameters"
+RESULT_CODES = "result-codes"
 GROUPS = (
     OPERATIONS,
     HTTP_STATUSES,
     ERROR_ROWS,
+    RESULT_CODES,
     STATUSES,
     DETAILED_STATUS_CODES,
     CALLBACK_TYPES,
     PARAMETERS,
 )
 # what API traffic (check, fuzz, validate, the proxy) can exercise, and what callbacks can
-API_GROUPS = (OPERATIONS, HTTP_STATUSES, ERROR_ROWS, STATUSES, DETAILED_STATUS_CODES, PARAMETERS)
+API_GROUPS = (
+    OPERATIONS,
+    HTTP_STATUSES,
+    ERROR_ROWS,
+    RESULT_CODES,
+    STATUSES,
+    DETAILED_STATUS_CODES,
+    PARAMETERS,
+)
 CALLBACK_GROUPS = (CALLBACK_TYPES, STATUSES, DETAILED_STATUS_CODES)
 GROUP_TITLES = {
     OPERATIONS: "Operations (each format)",
     HTTP_STATUSES: "Documented HTTP statuses of each operation",
     ERROR_ROWS: "HTTP error rows",
+    RESULT_CODES: "Mobizon result codes",
     STATUSES: "SMS Status values",
     DETAILED_STATUS_CODES: "DetailedStatusCodes",
     CALLBACK_TYPES: "Callback types of each provider",
@@ -63,7 +78,7 @@ class Item:
     group: str
     key: str
     label: str
-    # whose behaviour it is (codes and callbacks: a provider; empty: every run's scope)
+    # whose behaviour it is: exotel, mobizon, bandwidth or hubbucs
     provider: str = ""
     exercised: int = 0
     failed: int = 0
@@ -117,13 +132,18 @@ def contract_items() -> tuple[tuple[str, str, str, str], ...]:
     registries = contract.registries
     rows: list[tuple[str, str, str, str]] = []
     for op in contract.operations:
-        rows.append((OPERATIONS, op.label, op.label, ""))
+        rows.append((OPERATIONS, op.label, op.label, "exotel"))
+    rows += _mobizon_operations()
     for op in contract.operations:
         for http in sorted(s for s in op.responses if s.isdigit()):
-            rows.append((HTTP_STATUSES, f"{op.label} {http}", f"{op.label} -> {http}", ""))
+            rows.append((HTTP_STATUSES, f"{op.label} {http}", f"{op.label} -> {http}", "exotel"))
+    rows += _mobizon_statuses()
     for error in registries.http_errors:
         code = "" if error.code is None else f" {error.code}"
-        rows.append((ERROR_ROWS, error.id, f"HTTP {error.status}{code} {error.id}", ""))
+        rows.append((ERROR_ROWS, error.id, f"HTTP {error.status}{code} {error.id}", "exotel"))
+    for result in registries.mobizon_result_codes:
+        key = f"mobizon {result['code']}"
+        rows.append((RESULT_CODES, key, f"{key} {result['outcome']}", "mobizon"))
     for status in registries.statuses():
         rows.append((STATUSES, status.status, status.status, "exotel"))
     for row in registries.mobizon_statuses:
@@ -148,8 +168,33 @@ def contract_items() -> tuple[tuple[str, str, str, str], ...]:
             continue
         seen_requests.add(request)
         for name in _optional_parameters(op.request_schema):
-            rows.append((PARAMETERS, f"{request} {name}", f"{request}: {name}", ""))
+            rows.append((PARAMETERS, f"{request} {name}", f"{request}: {name}", "exotel"))
+    for mop in mobizon.operations():
+        if mop.request_schema is not None:
+            for name in _optional_parameters({"$ref": schema_uri(mop.request_schema)}):
+                key = f"{mop.label} {name}"
+                rows.append((PARAMETERS, key, f"{mop.label}: {name}", "mobizon"))
     return tuple(rows)
+
+
+def _mobizon_operations() -> list[tuple[str, str, str, str]]:
+    """Each operation of openapi-mobizon.yaml in each form `output` asks for."""
+    return [
+        (OPERATIONS, f"{op.label}?output={fmt}", f"{op.label}?output={fmt}", "mobizon")
+        for op in mobizon.operations()
+        for fmt in mobizon.FORMATS
+    ]
+
+
+def _mobizon_statuses() -> list[tuple[str, str, str, str]]:
+    """The HTTP statuses openapi-mobizon.yaml documents for each operation."""
+    spec = yaml.safe_load(mobizon_openapi_path().read_text(encoding="utf-8"))
+    rows = []
+    for op in mobizon.operations():
+        responses = spec["paths"][op.path]["post"]["responses"]
+        for http in sorted(str(s) for s in responses if str(s).isdigit()):
+            rows.append((HTTP_STATUSES, f"{op.label} {http}", f"{op.label} -> {http}", "mobizon"))
+    return rows
 
 
 def _messages(data: Any) -> Iterator[Mapping[str, Any]]:
@@ -174,6 +219,32 @@ def _present(form: Mapping[str, Any], name: str) -> bool:
         )
     value = form.get(name)
     return value is not None and value != "" and value != {}
+
+
+def _form(body: bytes | str | Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """A request form as decoded, or None when there is none or it does not decode."""
+    if isinstance(body, Mapping):
+        return body
+    if isinstance(body, bytes | str) and body:
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+        try:
+            return decode_form(text)
+        except FormError:
+            return None
+    return None
+
+
+def _mobizon_items(data: Any) -> Iterator[Mapping[str, Any]]:
+    """The status items of a Mobizon answer's data (getSMSStatus: a list of {id, status})."""
+    if isinstance(data, Mapping):
+        if isinstance(data.get("status"), str):
+            yield data
+        for value in data.values():
+            if isinstance(value, Mapping | list):
+                yield from _mobizon_items(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _mobizon_items(value)
 
 
 def error_rows_for(
@@ -208,8 +279,9 @@ class Coverage:
         final_states_only: bool = False,
     ) -> None:
         """Cover `groups`; of the items that belong to a provider, only those of `providers`
-        (all when None). `final_states_only` leaves out Exotel's non-final Statuses and
-        DetailedStatusCodes, which no StatusCallback carries (it fires on a final state)."""
+        (all when None). `final_states_only` leaves out the non-final statuses and
+        DetailedStatusCodes, which no callback carries (Exotel's StatusCallback and Mobizon's
+        delivery report come with a final state)."""
         wanted = set(groups)
         unknown = wanted - set(GROUPS)
         if unknown:
@@ -219,6 +291,11 @@ class Coverage:
         transient = {
             *((STATUSES, s.status) for s in registries.statuses() if not s.final),
             *((DETAILED_STATUS_CODES, str(d.code)) for d in registries.dscs() if not d.final),
+            *(
+                (STATUSES, f"mobizon {s['status']}")
+                for s in registries.mobizon_statuses
+                if not s["final"]
+            ),
         }
         self.items: dict[tuple[str, str], Item] = {}
         for group, key, label, provider in contract_items():
@@ -270,6 +347,10 @@ class Coverage:
         bad = bool(report) if failed is None else failed
         operation = report.operation
         data = report.data
+        request = mobizon.match(url)
+        if request is not None:
+            self._mobizon(request, report, status, request_body, bad)
+            return
         if operation is not None:
             self._hit(OPERATIONS, operation, bad)
             self._hit(HTTP_STATUSES, f"{operation} {status}", bad)
@@ -286,6 +367,35 @@ class Coverage:
         if operation is not None and method.upper() == "POST":
             self._parameters(operation, report.request, request_body, bad)
 
+    def _mobizon(
+        self,
+        request: mobizon.Request,
+        report: Report,
+        status: int,
+        body: bytes | str | Mapping[str, Any] | None,
+        failed: bool,
+    ) -> None:
+        label = request.operation.label
+        self._hit(OPERATIONS, f"{label}?output={request.output}", failed)
+        self._hit(HTTP_STATUSES, f"{label} {status}", failed)
+        envelope = report.data
+        if isinstance(envelope, Mapping):
+            code = envelope.get("code")
+            if isinstance(code, int) and not isinstance(code, bool):
+                self._hit(RESULT_CODES, f"mobizon {code}", failed)
+            for item in _mobizon_items(envelope.get("data")):
+                self._hit(STATUSES, f"mobizon {item['status']}", failed)
+        form = report.request if report.request is not None else _form(body)
+        if form is not None:
+            prefix = label + " "
+            for group, key in list(self.items):
+                if (
+                    group == PARAMETERS
+                    and key.startswith(prefix)
+                    and _present(form, key[len(prefix) :])
+                ):
+                    self._hit(PARAMETERS, key, failed)
+
     def _parameters(
         self,
         operation: str,
@@ -294,15 +404,8 @@ class Coverage:
         failed: bool,
     ) -> None:
         if form is None:
-            if isinstance(body, Mapping):
-                form = body
-            elif isinstance(body, bytes | str) and body:
-                text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-                try:
-                    form = decode_form(text)
-                except FormError:
-                    return
-            else:
+            form = _form(body)
+            if form is None:
                 return
         method, _, path = operation.partition(" ")
         request = f"{method} {path.removesuffix('.json')}"
@@ -347,6 +450,13 @@ class Coverage:
             if mine is not None:
                 mine.exercised += theirs.exercised
                 mine.failed += theirs.failed
+
+    def narrow_to_seen_providers(self) -> None:
+        """Keep the items of the providers the exchanges talked to (all when none was): a
+        folder of Exotel recordings is not short of Mobizon behaviours."""
+        seen = {item.provider for item in self.items.values() if item.exercised}
+        if seen:
+            self.items = {k: i for k, i in self.items.items() if i.provider in seen}
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -429,7 +539,10 @@ class Gate:
                 f"--min-coverage {self.min_percent:g} % required"
             )
         for group in self.groups:
-            seen, total = coverage.by_group().get(group, (0, 0))
+            if group not in coverage.groups():
+                out.append(f"{group}: no provider the run talked to documents any")
+                continue
+            seen, total = coverage.by_group()[group]
             if seen < total:
                 out.append(f"{group}: {seen} of {total} exercised, all required")
         return out
