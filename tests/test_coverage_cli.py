@@ -128,3 +128,10 @@ def test_callbacks_cover_every_callback_type_and_final_code() -> None:
     failed = {i["key"] for i in items if i["state"] == "failed"}
     assert "bandwidth message-sending" in failed
     assert all(i["key"].startswith("bandwidth ") for i in items)
+
+
+def test_coverage_is_the_same_validated_by_several_processes() -> None:
+    one = json.loads(run("validate", str(SIMULATOR), "--json", "--jobs", "1").output)
+    two = json.loads(run("validate", str(SIMULATOR), "--json", "--jobs", "2").output)
+    assert one["coverage"] == two["coverage"]
+    assert one["coverage"]["exercised"] > 0
