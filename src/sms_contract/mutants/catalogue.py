@@ -1,7 +1,8 @@
 """The mutants: realistic integration bugs, each switched on by name, never by editing files.
 
-Each is the reference simulator plus one fault: a rewrite of its traffic (ASGI middleware) or a
-simulator option. The values they inject are taken from the registries where they must be
+Each is the reference simulator plus one fault, injected from here: a rewrite of its traffic
+(ASGI middleware), a callback sender in place of the documented one, or a setting a real server
+could have (no rate limit). The values they inject are taken from the registries where they must be
 "another documented code", so the catalogue types no code number of its own.
 """
 
@@ -17,6 +18,7 @@ from starlette.types import ASGIApp
 
 from sms_contract.contract.registry import load_registries
 from sms_contract.contract.xmlbody import render_xml
+from sms_contract.mutants.callbacks import CallbacksWithout, JsonCallbacks, NoStatusCallbacks
 from sms_contract.mutants.middleware import (
     Exchange,
     Request,
@@ -25,6 +27,7 @@ from sms_contract.mutants.middleware import (
     Rewrite,
 )
 from sms_contract.simulator import SimulatorConfig, create_app
+from sms_contract.simulator.callbacks import CallbackSender
 from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN, NO_LIMIT
 
 
@@ -37,12 +40,14 @@ class Mutant:
     response: ResponseRewrite | None = None
     request: RequestRewrite | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    callbacks: CallbackSender | None = None
     # the checks that must report it (the harness's proof that each check can fail)
     kills: tuple[str, ...] = ()
 
     def app(self) -> ASGIApp:
         """A fresh in-memory simulator with this fault switched on."""
-        app: ASGIApp = create_app(SimulatorConfig(db=":memory:", **self.config))
+        config = SimulatorConfig(db=":memory:", **self.config)
+        app: ASGIApp = create_app(config, callbacks=self.callbacks)
         if self.response or self.request:
             app = Rewrite(app, self.response, self.request)
         return app
@@ -360,14 +365,14 @@ _add(
     Mutant(
         "callback-as-json",
         "StatusCallback is POSTed as JSON, not a form",
-        config={"callback_encoding": "json"},
+        callbacks=JsonCallbacks(),
     )
 )
 _add(
     Mutant(
         "callback-missing-field",
         "StatusCallback lacks DetailedStatusCode",
-        config={"callback_omit": ("DetailedStatusCode",)},
+        callbacks=CallbacksWithout("DetailedStatusCode"),
     )
 )
 
@@ -376,7 +381,7 @@ _add(
     Mutant(
         "callback-never-sent",
         "StatusCallback is never delivered",
-        config={"callbacks_enabled": False},
+        callbacks=NoStatusCallbacks(),
     )
 )
 

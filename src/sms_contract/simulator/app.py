@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -14,20 +15,23 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sms_contract.simulator import control
-from sms_contract.simulator.callbacks import run_sender
+from sms_contract.simulator.callbacks import CallbackSender, run_sender
 from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.responses import error_response
 from sms_contract.simulator.routes import provider_api
 from sms_contract.simulator.state import SimulatorState
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+log = logging.getLogger(__name__)
 
 
 async def _guarded(request: Request) -> Response:
-    """Bad input never becomes a 500: anything unexpected is the documented processing error."""
+    """Bad input never becomes a 500: anything unexpected is the documented processing error,
+    logged with its traceback first, so a simulator bug is seen, not hidden behind the 500."""
     try:
         return await provider_api(request)
     except Exception:
+        log.exception("unexpected error answering %s %s", request.method, request.url.path)
         return error_response("processing_error", request.url.path.endswith(".json"))
 
 
@@ -41,9 +45,14 @@ async def _control_guarded(request: Request, endpoint: Endpoint) -> Response:
         return JSONResponse({"error": str(exc)}, status_code=400)
 
 
-def create_app(config: SimulatorConfig | None = None) -> Starlette:
-    """A simulator app. Use it with uvicorn, or in-process through httpx.ASGITransport."""
-    state = SimulatorState(config or SimulatorConfig())
+def create_app(
+    config: SimulatorConfig | None = None, *, callbacks: CallbackSender | None = None
+) -> Starlette:
+    """A simulator app. Use it with uvicorn, or in-process through httpx.ASGITransport.
+
+    `callbacks` replaces how callbacks are sent (the mutation harness injects faults there).
+    """
+    state = SimulatorState(config or SimulatorConfig(), callbacks)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

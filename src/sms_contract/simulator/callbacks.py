@@ -1,7 +1,9 @@
 """StatusCallback delivery: in the background, bounded retries with backoff, every attempt kept.
 
 A message that reaches a final state and has a StatusCallback URL gets one form-urlencoded POST
-with the documented fields. A slow or failing receiver delays only its own deliveries.
+with the documented fields. A slow or failing receiver delays only its own deliveries. How a
+callback is put on the wire is a `CallbackSender`: the documented one by default; the mutation
+harness passes others to `create_app` to inject a fault.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import httpx
 
@@ -18,6 +21,33 @@ from sms_contract.simulator import lifecycle
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.state import SimulatorState
 from sms_contract.simulator.store import Message
+
+
+@dataclass(frozen=True)
+class Callback:
+    """One callback the simulator is about to deliver: which kind, and its fields."""
+
+    kind: Literal["status", "click"]
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A callback as it goes on the wire."""
+
+    body: str
+    media_type: str
+
+
+class CallbackSender:
+    """How the simulator sends a callback: the documented form POST with every field.
+
+    Subclasses change what is sent (`payload`; None sends nothing); the simulator itself keeps
+    the documented timeout, retries and the record of every attempt.
+    """
+
+    def payload(self, callback: Callback) -> Payload | None:
+        return Payload(encode_form(callback.fields), "application/x-www-form-urlencoded")
 
 
 def status_callback_fields(message: Message, state: SimulatorState) -> dict[str, Any]:
@@ -41,10 +71,8 @@ def status_callback_fields(message: Message, state: SimulatorState) -> dict[str,
 async def deliver(state: SimulatorState, client: httpx.AsyncClient, message: Message) -> None:
     """POST one StatusCallback, retrying up to `callback_retries` times on failure."""
     assert message.status_callback is not None
-    fields = status_callback_fields(message, state)
-    for name in state.config.callback_omit:
-        fields.pop(name, None)
-    await post(state, client, message, "status", message.status_callback, fields)
+    callback = Callback("status", status_callback_fields(message, state))
+    await post(state, client, message, message.status_callback, callback)
 
 
 def click_fields(message: Message, state: SimulatorState, long_url: str) -> dict[str, Any]:
@@ -73,23 +101,21 @@ async def deliver_click(state: SimulatorState, message: Message, long_url: str) 
     """POST the click-tracking callback the message's ShortenUrlParams asked for."""
     assert message.click_callback is not None
     async with httpx.AsyncClient() as client:
-        fields = click_fields(message, state, long_url)
-        await post(state, client, message, "click", message.click_callback, fields)
+        callback = Callback("click", click_fields(message, state, long_url))
+        await post(state, client, message, message.click_callback, callback)
 
 
 async def post(
     state: SimulatorState,
     client: httpx.AsyncClient,
     message: Message,
-    kind: str,
     url: str,
-    fields: dict[str, Any],
+    callback: Callback,
 ) -> None:
-    """Deliver `fields` to `url` with the documented timeout and retries; keep every attempt."""
-    if state.config.callback_encoding == "json":
-        body, media = json.dumps(fields), "application/json"
-    else:
-        body, media = encode_form(fields), "application/x-www-form-urlencoded"
+    """Deliver `callback` to `url` with the documented timeout and retries; keep every attempt."""
+    payload = state.callbacks.payload(callback)
+    if payload is None:
+        return
     for attempt in range(1, state.config.callback_retries + 2):
         started = time.monotonic()
         status: int | None = None
@@ -97,9 +123,9 @@ async def post(
         try:
             response = await client.post(
                 url,
-                content=body,
+                content=payload.body,
                 timeout=state.config.callback_timeout,
-                headers={"Content-Type": media},
+                headers={"Content-Type": payload.media_type},
             )
             status = response.status_code
         except httpx.HTTPError as exc:
@@ -107,10 +133,10 @@ async def post(
         state.store.record_attempt(
             sid=message.sid,
             account=message.account,
-            kind=kind,
+            kind=callback.kind,
             url=url,
             attempt=attempt,
-            payload=json.dumps(fields),
+            payload=json.dumps(callback.fields),
             status_code=status,
             error=error,
             elapsed=round(time.monotonic() - started, 4),
@@ -133,8 +159,6 @@ async def run_sender(state: SimulatorState) -> None:
                 for message in state.store.unnotified():
                     if lifecycle.final_at(message, state.config) <= now:
                         state.store.mark_notified(message.sid)
-                        if not state.config.callbacks_enabled:
-                            continue
                         task = asyncio.create_task(deliver(state, client, message))
                         tasks.add(task)
                         task.add_done_callback(tasks.discard)

@@ -46,11 +46,6 @@ class SimulatorConfig:
     )
     callback_backoff: float = 0.5
     ticker_interval: float = 0.02
-    # deliberate faults, for the mutation harness only: the documented behaviour is a form
-    # with every field
-    callbacks_enabled: bool = True
-    callback_encoding: str = "form"
-    callback_omit: tuple[str, ...] = ()
 
     @classmethod
     def unthrottled(cls, **settings: Any) -> SimulatorConfig:

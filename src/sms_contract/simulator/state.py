@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.store import Store
 
+if TYPE_CHECKING:
+    from sms_contract.simulator.callbacks import CallbackSender
+
 
 class SimulatorState:
     """Shared by the provider API, the control API and the callback sender."""
 
-    def __init__(self, config: SimulatorConfig) -> None:
+    def __init__(self, config: SimulatorConfig, callbacks: CallbackSender | None = None) -> None:
+        from sms_contract.simulator.callbacks import CallbackSender
         from sms_contract.simulator.routes import RateLimiter
 
         self.config = config
+        # how callbacks go on the wire (the documented form POST unless a fault is injected)
+        self.callbacks = callbacks or CallbackSender()
         self.store = Store(config.db)
         self.store.add_account(config.account_sid)
         self.clock = Clock()
