@@ -20,6 +20,12 @@ if TYPE_CHECKING:
     from sms_contract.conformance.runner import Outcome
 
 
+# the exit code of a run that checked nothing (every scenario "not run", no fuzz case sent, no
+# exchange, no interaction): never 0, and not 1 either, since nothing was found wrong; pytest
+# uses the same code when it collected no test
+EXIT_NOTHING_CHECKED = 5
+
+
 def short(operation: str) -> str:
     """`POST /v1/Accounts/{AccountSid}/Sms/send` -> `POST …/Sms/send`, for narrow tables."""
     return operation.replace("/v1/Accounts/{AccountSid}", "…")
@@ -65,12 +71,20 @@ class RunReport:
         return [] if self.coverage is None else self.gate.explain(self.coverage)
 
     @property
+    def checked(self) -> int:
+        """What was actually checked: the outcomes that ran, and the fuzz cases sent."""
+        return sum(o.status != "not run" for o in self.outcomes) + sum(r.cases for r in self.fuzz)
+
+    @property
     def exit_code(self) -> int:
-        """0 conforms, 1 violations found or the coverage gate failed, 130 interrupted (what
-        finished is still reported)."""
+        """0 conforms, 1 violations found or the coverage gate failed, 5 nothing was checked
+        (a gate that checked nothing is never green), 130 interrupted (what finished is still
+        reported)."""
         if self.interrupted:
             return 130
-        return 1 if self.failed or self.uncovered else 0
+        if self.failed or self.uncovered:
+            return 1
+        return 0 if self.checked else EXIT_NOTHING_CHECKED
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
@@ -219,6 +233,8 @@ class RunReport:
             else "NOT COVERED"
             if self.uncovered
             else "CONFORMS"
+            if self.checked
+            else "NOTHING CHECKED"
         )
         fuzz = (
             f"fuzz {counts['fuzz cases']} cases, {counts.get('fuzz failed', 0)} operations failed; "

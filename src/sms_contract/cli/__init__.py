@@ -4,10 +4,18 @@ Importing this package registers every command on `main` (the console script's t
 """
 
 from sms_contract.cli import callbacks, cassettes, mutants, serve, suite
-from sms_contract.cli.app import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, EXIT_VIOLATIONS, main
+from sms_contract.cli.app import (
+    EXIT_INTERRUPTED,
+    EXIT_NOTHING_CHECKED,
+    EXIT_OK,
+    EXIT_USAGE,
+    EXIT_VIOLATIONS,
+    main,
+)
 
 __all__ = [
     "EXIT_INTERRUPTED",
+    "EXIT_NOTHING_CHECKED",
     "EXIT_OK",
     "EXIT_USAGE",
     "EXIT_VIOLATIONS",

@@ -1,7 +1,8 @@
 """The `sms-contract` group, its exit codes, and the one way a command fails.
 
 Exit codes: 0 conforms, 1 violations found, 2 usage error / bad input / unreachable target,
-130 interrupted (what finished is still reported).
+5 nothing was checked (a gate that checked nothing is never green), 130 interrupted (what
+finished is still reported).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any, NoReturn
 
 import click
+
+from sms_contract.report import EXIT_NOTHING_CHECKED as EXIT_NOTHING_CHECKED
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

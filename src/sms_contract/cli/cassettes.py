@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import click
 from sms_contract.checks.coverage import Gate
 from sms_contract.cli.app import (
     EXIT_INTERRUPTED,
+    EXIT_NOTHING_CHECKED,
     EXIT_OK,
     EXIT_VIOLATIONS,
     fail,
@@ -68,7 +70,8 @@ def validate(
 
     One line per violation: file#interaction, operation, check, field; then which documented
     behaviours the recordings exercised. Exit 0 when every interaction conforms, 1 on
-    violations (or when a coverage gate is not met), 2 when a path is not a cassette.
+    violations (or when a coverage gate is not met), 2 when a path is not a cassette, 5 when
+    the cassettes hold no interaction (nothing was checked).
 
     \b
     Examples:
@@ -145,13 +148,25 @@ def validate(
         click.echo(f"coverage: {coverage.summary()}")
         for line in run.gate_lines():
             click.echo(line)
-        verdict = "FAILED" if findings else "NOT COVERED" if run.uncovered else "CONFORMS"
+        verdict = (
+            "FAILED"
+            if findings
+            else "NOT COVERED"
+            if run.uncovered
+            else "CONFORMS"
+            if total
+            else "NOTHING CHECKED"
+        )
         click.echo(
             f"{verdict}: {len(files)} cassettes, {total} interactions, "
             f"{len(findings)} violations ({mode}{f', shard {shard_spec}' if part else ''})"
         )
     write_files(run, output)
-    sys.exit(EXIT_VIOLATIONS if findings or run.uncovered else EXIT_OK)
+    sys.exit(
+        EXIT_VIOLATIONS
+        if findings or run.uncovered
+        else (EXIT_OK if total else EXIT_NOTHING_CHECKED)
+    )
 
 
 def _cassette_outcome(path: Path, count: int, findings: list[Any]) -> Any:
@@ -173,6 +188,15 @@ def _cassette_outcome(path: Path, count: int, findings: list[Any]) -> Any:
             for f in findings
         ],
         requests=count,
+    )
+
+
+def _written_since(folder: Path, started: float) -> int:
+    """Cassette files in `folder` written since `started` (a time.time())."""
+    return sum(
+        1
+        for path in folder.glob("*")
+        if path.suffix in (".yaml", ".yml", ".json") and path.stat().st_mtime >= started - 1
     )
 
 
@@ -233,6 +257,7 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
             httpx.post(f"{live.base}/_control/reset", json={}).raise_for_status()
 
         written = failed = 0
+        started = time.time()
         try:
             preflight(live, args.timeout)
             with progress(len(scenarios), False) as tick:
@@ -261,8 +286,12 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
         except OSError as exc:
             fail(f"cannot write to {out}: {exc.strerror or exc}")
         except KeyboardInterrupt:
+            # what is on disk is the truth: a scenario interrupted mid-way may have saved its
+            # cassette before it could be counted
+            written = max(written, _written_since(out, started))
             click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
             sys.exit(EXIT_INTERRUPTED)
+    written = max(written, _written_since(out, started))
     click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
@@ -278,7 +307,8 @@ def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
     Reports structural changes, not byte changes: fields added or removed, types changed,
     status codes and Content-Types changed, code values never seen before; Sids, dates and
     prices are never drift. Each change says whether the contract still allows it. Exit 0
-    when nothing changed, 1 when something did, 2 on bad input.
+    when nothing changed, 1 when something did, 2 on bad input, 5 when no interaction could
+    be paired (nothing was compared).
 
     \b
     Example (nightly: re-record against a sandbox, then gate on drift):
@@ -312,9 +342,12 @@ def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
         for difference in found.differences:
             click.echo(str(difference))
         breaking = sum(not d.allowed for d in found.differences)
+        head = "DRIFT" if found.drifted else ("NO DRIFT" if found.pairs else "NOTHING COMPARED")
         click.echo(
-            f"{'DRIFT' if found.drifted else 'NO DRIFT'}: {found.pairs} interactions compared, "
+            f"{head}: {found.pairs} interactions compared, "
             f"{len(found.differences)} differences ({breaking} break the contract), "
             f"{len(found.unpaired)} unpaired"
         )
-    sys.exit(EXIT_VIOLATIONS if found.drifted else EXIT_OK)
+    sys.exit(
+        EXIT_VIOLATIONS if found.drifted else (EXIT_OK if found.pairs else EXIT_NOTHING_CHECKED)
+    )

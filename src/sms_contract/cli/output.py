@@ -56,7 +56,7 @@ def print_proxy_summary(report: ProxyReport) -> None:
     from sms_contract.report import short
 
     console = Console()
-    if report.exchanges:
+    if report.checked:
         table = Table(title="Proxied exchanges by operation", title_justify="left")
         for column in ("operation", "exchanges", "failed", "failing checks @ field"):
             table.add_column(column)
@@ -71,7 +71,11 @@ def print_proxy_summary(report: ProxyReport) -> None:
         console.print(table)
     for line in report.failures():
         console.print(f"  {line}", markup=False, highlight=False)
-    colour = "red" if report.failed else "green"
+    if report.outside:
+        console.print(f"[bold]Outside the contract[/bold] ({report.outside_total}, passed through)")
+        for key, count in report.outside.items():
+            console.print(f"  {key}: {count}", markup=False, highlight=False)
+    colour = "red" if report.failed or not report.checked else "green"
     console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 
@@ -119,7 +123,11 @@ def print_summary(report: Any, console: Any) -> None:
         console.print(f"coverage: {coverage.summary()}", markup=False, highlight=False)
         for line in report.gate_lines():
             console.print(line, markup=False, highlight=False)
-    colour = "red" if report.failed or report.interrupted or report.uncovered else "green"
+    colour = (
+        "red"
+        if report.failed or report.interrupted or report.uncovered or not report.checked
+        else "green"
+    )
     console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 

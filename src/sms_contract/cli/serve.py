@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import itertools
 import signal
 import socket
 import sys
@@ -15,7 +16,14 @@ from typing import Any
 import click
 
 from sms_contract.cassettes.filters import redact_url
-from sms_contract.cli.app import EXIT_OK, EXIT_VIOLATIONS, fail, main, require_contract
+from sms_contract.cli.app import (
+    EXIT_NOTHING_CHECKED,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    fail,
+    main,
+    require_contract,
+)
 from sms_contract.cli.options import mode_option, report_path, writable_folder
 from sms_contract.cli.output import is_html, print_proxy_summary, write_report
 from sms_contract.contract.schemastore import Mode
@@ -128,7 +136,11 @@ def open_simulator(config: SimulatorConfig) -> Any:
     "--record", type=click.Path(path_type=Path), help="folder for a cassette of the traffic"
 )
 @click.option("--report", type=click.Path(path_type=Path), help=".html or .md")
-@click.option("--fail-on-violation", is_flag=True, help="exit 1 when any exchange broke it")
+@click.option(
+    "--fail-on-violation",
+    is_flag=True,
+    help="exit 1 when any exchange broke it, 5 when none was checked",
+)
 @mode_option
 def proxy(
     upstream: str,
@@ -141,7 +153,10 @@ def proxy(
     """Sit between an application and an SMS API; check every exchange, change nothing.
 
     Point your application (or its integration tests) at the proxy. Each violation is logged as
-    it happens, one line each; the summary comes at exit (Ctrl-C).
+    it happens, one line each; the summary comes at exit (Ctrl-C). Traffic outside the
+    contract's paths (the Voice API on the same host) is relayed, counted and listed, never a
+    violation, and not recorded. With --fail-on-violation: exit 1 on a violation, 5 when
+    nothing was checked (an unreachable upstream, no traffic).
 
     \b
     Example:
@@ -149,7 +164,7 @@ def proxy(
           --report proxy.html --fail-on-violation
     """
     require_contract()
-    from sms_contract.proxy.relay import ValidatingProxy, write_cassette
+    from sms_contract.proxy.relay import CassetteWriter, ValidatingProxy
     from sms_contract.proxy.report import ProxyReport
 
     if not upstream.startswith(("http://", "https://")):
@@ -162,16 +177,28 @@ def proxy(
         writable_folder(record, "--record")
     upstream_shown = redact_url(upstream)
     secrets: set[str] = set()
+    # counted as they come and written as they come: nothing of an exchange is kept, so a
+    # proxy that runs for days holds the same memory as one that ran for a minute
+    run = ProxyReport(upstream_shown, mode, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    writer = CassetteWriter(record / f"proxy-{stamp}.yaml") if record is not None else None
+    seen = itertools.count()
 
-    def logged(exchange: Any) -> None:
+    def counted(exchange: Any) -> None:
         for name, value in exchange.request_headers:
             if name.lower() == "authorization" and " " in value:
                 secrets.update(credentials(value))
+        run.secrets = tuple(secrets)
         for violation in exchange.violations:
-            click.echo(f"violation: {violation}", err=True)
+            click.echo(run.scrub(f"violation: {violation}"), err=True)
+        run.add(exchange, next(seen))
+        # the cassette holds what the contract speaks for, so validating it later agrees with
+        # the proxy; the rest of the traffic is only listed
+        if writer is not None and not exchange.outside:
+            writer.add(exchange, run.secrets)
 
     try:
-        app = ValidatingProxy(upstream, mode=mode, on_exchange=logged)
+        app = ValidatingProxy(upstream, mode=mode, on_exchange=counted, keep_exchanges=False)
     except ValueError as exc:
         fail(str(exc))
     started = time.perf_counter()
@@ -192,25 +219,22 @@ def proxy(
         pass  # the summary follows, as after a signal
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
-    run = ProxyReport(
-        upstream_shown,
-        mode,
-        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        exchanges=app.exchanges,
-        upstream_errors=app.upstream_errors,
-        seconds=time.perf_counter() - started,
-        secrets=tuple(secrets),
-    )
-    if record and app.exchanges:
-        record.mkdir(parents=True, exist_ok=True)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-        write_cassette(app.exchanges, record / f"proxy-{stamp}.yaml", tuple(secrets))
+    finally:
+        if writer is not None:
+            writer.close()
+    run.upstream_errors = app.upstream_errors
+    run.seconds = time.perf_counter() - started
     print_proxy_summary(run)
     if report:
         write_report(report, run.to_html if is_html(report) else run.to_markdown)
     if app.upstream_errors:
         click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
-    sys.exit(EXIT_VIOLATIONS if fail_on_violation and run.failed else EXIT_OK)
+    if not fail_on_violation:
+        sys.exit(EXIT_OK)
+    if run.failed:
+        sys.exit(EXIT_VIOLATIONS)
+    # a gate that checked nothing (an unreachable upstream, an idle proxy) is never green
+    sys.exit(EXIT_OK if run.checked else EXIT_NOTHING_CHECKED)
 
 
 def credentials(authorization: str) -> set[str]:

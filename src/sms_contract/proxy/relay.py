@@ -3,7 +3,9 @@
 The proxy forwards each request to the upstream and relays the upstream's answer back byte
 for byte as it arrives (status line, headers, framing and body as sent, compressed or not).
 Only after the answer has gone out does it validate the exchange with the same checks as
-replay, choosing the response schema by the response's actual Content-Type. An upstream that
+replay, choosing the response schema by the response's actual Content-Type; an exchange
+outside the contract's paths (the Voice API on the same host) is relayed and counted, never
+checked. An upstream that
 cannot be reached gets a 502 from the proxy (reported as such); any answer the upstream gives,
 5xx included, passes through.
 """
@@ -12,19 +14,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
 from urllib.parse import unquote, urlsplit
 
 import httptools
 
 from sms_contract.cassettes.cassette import Interaction, validate_interaction
 from sms_contract.contract.schemastore import Mode
+from sms_contract.contract.scope import in_scope
 from sms_contract.contract.violations import Violation
 from sms_contract.proxy.http1 import Request, RequestReader, Response
 
@@ -48,6 +53,8 @@ class Exchange:
     response_body: bytes
     seconds: float
     violations: list[Violation] = field(default_factory=list)
+    # outside the contract's paths (another API on the same host): relayed, never checked
+    outside: bool = False
 
     def interaction(self) -> Interaction:
         """The exchange in the shape replay validates (bodies decompressed for reading)."""
@@ -101,6 +108,7 @@ class ValidatingProxy:
         mode: Mode = "strict",
         on_exchange: Callable[[Exchange], None] | None = None,
         timeout: float = 60.0,
+        keep_exchanges: bool = True,
     ) -> None:
         parts = urlsplit(upstream)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -109,8 +117,14 @@ class ValidatingProxy:
         self.mode = mode
         self.on_exchange = on_exchange
         self.timeout = timeout
+        # every exchange, for a caller that reads them afterwards; a long-running proxy passes
+        # keep_exchanges=False and counts them in on_exchange, so its memory stays flat
         self.exchanges: list[Exchange] = []
+        self.keep_exchanges = keep_exchanges
         self.upstream_errors = 0
+        # exchanges are checked on one worker thread, off the event loop: a slow check holds
+        # back only the next request of its own connection, never the relay of the others
+        self._checker = concurrent.futures.ThreadPoolExecutor(1, "sms-contract-check")
         self._address = (parts.hostname, parts.port or (443 if parts.scheme == "https" else 80))
         self._tls = parts.scheme == "https"
         self._prefix = parts.path.rstrip("/").encode("latin-1")
@@ -241,7 +255,9 @@ class ValidatingProxy:
                     raise ConnectionError("the upstream broke off its answer") from exc
                 if not (reused and isinstance(exc, ConnectionError)):
                     return await self._unreachable(writer, exc)
-        self._check(
+        await asyncio.get_running_loop().run_in_executor(
+            self._checker,
+            self._check,
             Exchange(
                 request.method,
                 self._origin + (self._prefix + target).decode("latin-1"),
@@ -259,7 +275,7 @@ class ValidatingProxy:
                 ],
                 response.body,
                 time.perf_counter() - started,
-            )
+            ),
         )
         if not response.keep_alive and upstream is not None:
             upstream[1].close()
@@ -306,9 +322,13 @@ class ValidatingProxy:
         return None, None
 
     def _check(self, exchange: Exchange) -> None:
-        # an operation outside the contract is itself a finding, so everything is checked
-        exchange.violations = validate_interaction(exchange.interaction(), self.mode)
-        self.exchanges.append(exchange)
+        """Check one exchange (on the checker thread). Outside the contract's paths it is only
+        counted; inside them a wrong method or an unknown operation is a finding."""
+        exchange.outside = not in_scope(exchange.url)
+        if not exchange.outside:
+            exchange.violations = validate_interaction(exchange.interaction(), self.mode)
+        if self.keep_exchanges:
+            self.exchanges.append(exchange)
         if self.on_exchange:
             self.on_exchange(exchange)
 
@@ -330,36 +350,69 @@ def _origin_form(target: bytes) -> bytes:
     return target
 
 
-def write_cassette(exchanges: list[Exchange], path: Any, secrets: tuple[str, ...] = ()) -> None:
-    """The exchanges as one vcrpy cassette, through the same scrubber as recording."""
+class CassetteWriter:
+    """A vcrpy cassette written one exchange at a time, through the same scrubber as recording:
+    a proxy that runs for days keeps none of them in memory, and what was written stays
+    readable if it is stopped hard. Nothing is written (no file) until the first exchange."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._handle: TextIO | None = None
+
+    def add(self, exchange: Exchange, secrets: tuple[str, ...] = ()) -> None:
+        from vcr.serializers import compat, yamlserializer
+
+        request, response = _recorded(exchange, secrets)
+        item = {
+            "request": compat.convert_to_unicode(request._to_dict()),
+            "response": compat.convert_to_unicode(response),
+        }
+        if self._handle is None:
+            self._handle = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            self._handle.write("interactions:\n")
+        self._handle.write(yamlserializer.serialize([item]))
+        self._handle.flush()
+        self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.write("version: 1\n")
+            self._handle.close()
+            self._handle = None
+
+
+def _recorded(exchange: Exchange, secrets: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
+    """The exchange as vcrpy's request and response, scrubbed."""
     from vcr.request import Request as VcrRequest
-    from vcr.serialize import serialize
-    from vcr.serializers import yamlserializer
 
     from sms_contract.cassettes.cassette import scrubber
 
     before_request, before_response = scrubber(secrets)
-    requests, responses = [], []
-    for exchange in exchanges:
-        interaction = exchange.interaction()
-        request = before_request(
-            VcrRequest(
-                exchange.method,
-                exchange.url,
-                exchange.request_body or None,
-                interaction.request_headers,
-            )
+    interaction = exchange.interaction()
+    request = before_request(
+        VcrRequest(
+            exchange.method, exchange.url, exchange.request_body or None,
+            interaction.request_headers,
         )
-        response = before_response(
-            {
-                "status": {"code": exchange.status, "message": ""},
-                "headers": {
-                    k: v for k, v in interaction.response_headers.items() if k != "content-encoding"
-                },
-                "body": {"string": interaction.response_body or ""},
-            }
-        )
-        requests.append(request)
-        responses.append(response)
-    text = serialize({"requests": requests, "responses": responses}, yamlserializer)
-    path.write_text(text, encoding="utf-8")
+    )  # fmt: skip
+    response = before_response(
+        {
+            "status": {"code": exchange.status, "message": ""},
+            "headers": {
+                k: v for k, v in interaction.response_headers.items() if k != "content-encoding"
+            },
+            "body": {"string": interaction.response_body or ""},
+        }
+    )
+    return request, response
+
+
+def write_cassette(exchanges: list[Exchange], path: Path, secrets: tuple[str, ...] = ()) -> None:
+    """The exchanges as one vcrpy cassette, through the same scrubber as recording."""
+    writer = CassetteWriter(path)
+    try:
+        for exchange in exchanges:
+            writer.add(exchange, secrets)
+    finally:
+        writer.close()
