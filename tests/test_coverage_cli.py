@@ -135,3 +135,37 @@ def test_coverage_is_the_same_validated_by_several_processes() -> None:
     two = json.loads(run("validate", str(SIMULATOR), "--json", "--jobs", "2").output)
     assert one["coverage"] == two["coverage"]
     assert one["coverage"]["exercised"] > 0
+
+
+def test_check_fills_coverage_and_gates_on_it() -> None:
+    only = run("check", "-k", "send[json]", "--fuzz-examples", "0", "--json")
+    assert only.exit_code == 0, only.output
+    table = json.loads(only.output)["coverage"]
+    seen = {i["key"] for i in table["items"] if i["exercised"]}
+    assert {
+        "POST /v1/Accounts/{AccountSid}/Sms/send.json",
+        "GET /v1/Accounts/{AccountSid}/SMS/Messages/{SmsSid}.json 200",
+        "queued",
+    } <= seen
+    # the embedded simulator speaks Exotel only: no Mobizon gap is reported
+    assert (
+        all(i["provider"] == "exotel" for i in table["items"])
+        if "provider" in (table["items"][0])
+        else all(not i["key"].startswith("mobizon") for i in table["items"])
+    )
+    short = run(
+        "check", "-k", "send[json]", "--fuzz-examples", "0", "--require-coverage", "operations"
+    )
+    assert short.exit_code == 1
+    assert "operations: POST /v1/Accounts/{AccountSid}/Sms/send" in short.output
+    met = run("check", "-k", "send[", "--fuzz-examples", "0", "--min-coverage", "1")
+    assert met.exit_code == 0, met.output
+    assert "coverage: exercised" in met.output
+
+
+def test_fuzz_fills_coverage() -> None:
+    result = run("fuzz", "--examples", "2", "--json")
+    assert result.exit_code in (0, 1), result.output
+    groups = json.loads(result.output)["coverage"]["groups"]
+    assert groups["operations"]["exercised"] == groups["operations"]["total"]
+    assert groups["parameters"]["exercised"] > 0

@@ -95,6 +95,7 @@ class Item:
             "group": self.group,
             "key": self.key,
             "label": self.label,
+            "provider": self.provider,
             "exercised": self.exercised,
             "failed": self.failed,
             "state": self.state,

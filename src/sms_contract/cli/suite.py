@@ -8,10 +8,13 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.checks.coverage import Gate
 from sms_contract.cli.app import fail, main, require_contract
 from sms_contract.cli.options import (
     ReportArgs,
     TargetArgs,
+    coverage_options,
+    gate_in_scope,
     report_options,
     request_limits,
     resolve_target,
@@ -35,11 +38,13 @@ if TYPE_CHECKING:
     help="schemathesis cases per operation and mode after the scenarios (0: no fuzz pass)",
 )
 @select_option
+@coverage_options
 @report_options
 def check(
     target: TargetArgs,
     fuzz_examples: int,
     patterns: tuple[str, ...],
+    gate: Gate,
     output: ReportArgs,
 ) -> None:
     """Run the live conformance suite and a bounded fuzz pass against a target.
@@ -58,7 +63,7 @@ def check(
     scenarios = list(select(all_scenarios(), list(patterns)))
     if not scenarios:
         fail(f"no scenario id contains {' or '.join(patterns)}")
-    run_suite(target, scenarios, fuzz_examples, output)
+    run_suite(target, scenarios, fuzz_examples, output, gate)
 
 
 @main.command()
@@ -70,8 +75,9 @@ def check(
     show_default=True,
     help="schemathesis cases per operation and generation mode",
 )
+@coverage_options
 @report_options
-def fuzz(target: TargetArgs, examples: int, output: ReportArgs) -> None:
+def fuzz(target: TargetArgs, examples: int, gate: Gate, output: ReportArgs) -> None:
     """Fuzz the target with schemathesis over openapi.yaml (valid and invalid cases).
 
     Recipients of generated sends are replaced by allowed numbers, so fuzzing staging texts
@@ -82,19 +88,26 @@ def fuzz(target: TargetArgs, examples: int, output: ReportArgs) -> None:
       sms-contract fuzz --examples 200
       sms-contract fuzz --target-url http://127.0.0.1:8765 --max-requests 500
     """
-    run_suite(target, [], examples, output)
+    run_suite(target, [], examples, output, gate)
 
 
 def run_suite(
-    args: TargetArgs, scenarios: list[Scenario], fuzz_examples: int, output: ReportArgs
+    args: TargetArgs,
+    scenarios: list[Scenario],
+    fuzz_examples: int,
+    output: ReportArgs,
+    gate: Gate | None = None,
 ) -> NoReturn:
     """Run the plan through `run_conformance`, print the report, exit with its code."""
     require_contract()
+    from sms_contract.checks.coverage import Coverage
     from sms_contract.conformance import is_local
     from sms_contract.conformance.budget import Budget
     from sms_contract.conformance.embedded import simulator_config
-    from sms_contract.conformance.run import Plan, run_conformance
+    from sms_contract.conformance.run import CHECK_GROUPS, Plan, run_conformance
 
+    if gate:
+        gate_in_scope(gate, Coverage(CHECK_GROUPS), "check")
     plan = Plan(scenarios, mode=args.mode, fuzz_examples=fuzz_examples)
     with resolve_target(args, simulator_config(plan.probes)) as target:
         budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
@@ -111,5 +124,7 @@ def run_suite(
             )
     if report.error:
         fail(report.error)
+    if gate:
+        report.gate = gate
     write_outputs(report, output)
     sys.exit(report.exit_code)

@@ -22,6 +22,8 @@ from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 
 from sms_contract.cassettes.filters import scrub
+from sms_contract.checks.coverage import Coverage
+from sms_contract.checks.validate import validate_exchange
 from sms_contract.conformance.budget import Budget, BudgetExhausted
 from sms_contract.conformance.target import Target
 from sms_contract.contract.resources import openapi_path
@@ -125,6 +127,7 @@ def _case_test(
     http: requests.Session,
     checks: list[Any],
     timeout: float,
+    coverage: Coverage | None = None,
 ) -> Callable[[Any], None]:
     """The hypothesis test body for one operation: call, validate, keep distinct failures."""
     seen: set[tuple[str, str]] = set()
@@ -137,6 +140,7 @@ def _case_test(
         try:
             case.validate_response(response, checks=checks)
         except (AssertionError, BaseExceptionGroup) as error:
+            _cover(coverage, response, failed=True)
             for failure in _failures(error):
                 check = str(getattr(failure, "title", type(failure).__name__))
                 key = (check, str(failure).splitlines()[0][:200] if str(failure) else "")
@@ -151,8 +155,38 @@ def _case_test(
                         scrub(case.as_curl_command(), target.secrets),
                     )
                 )
+        else:
+            _cover(coverage, response, failed=False)
 
     return test
+
+
+def _cover(coverage: Coverage | None, response: requests.Response, *, failed: bool) -> None:
+    """Count what one fuzz case exercised (failed: schemathesis' checks found something)."""
+    if coverage is None:
+        return
+    request = response.request
+    method, url = str(request.method), str(request.url)
+    body = request.body if isinstance(request.body, bytes | str) else None
+    report = validate_exchange(
+        method,
+        url,
+        request.headers,
+        body,
+        response.status_code,
+        response.headers,
+        response.content,
+    )
+    coverage.add_exchange(
+        report,
+        method,
+        url,
+        response.status_code,
+        body,
+        response.headers,
+        response.content,
+        failed=failed or bool(report),
+    )
 
 
 def fuzz(
@@ -164,6 +198,7 @@ def fuzz(
     timeout: float = 30.0,
     operation: str | None = None,
     modes: tuple[str, ...] = ("positive", "negative"),
+    coverage: Coverage | None = None,
     on_result: Callable[[FuzzResult], None] | None = None,
 ) -> list[FuzzResult]:
     """Fuzz the operations of the contract (or the one labelled `operation`) against `target`.
@@ -191,7 +226,7 @@ def fuzz(
             for mode in (GenerationMode(m) for m in modes):
                 result = FuzzResult(api_operation.label, str(mode))
                 started = time.perf_counter()
-                test = _case_test(target, result, budget, http, checks, timeout)
+                test = _case_test(target, result, budget, http, checks, timeout, coverage)
                 given = hypothesis.given(case=api_operation.as_strategy(generation_mode=mode))
                 try:
                     hypothesis.seed(seed)(settings(given(test)))()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import httpx
 
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.checks.coverage import API_GROUPS, CALLBACK_TYPES, Coverage
 from sms_contract.conformance.accounts import Accounts, accounts_for
 from sms_contract.conformance.budget import Budget
 from sms_contract.conformance.fuzz import FuzzResult, fuzz, operation_labels
@@ -28,6 +29,8 @@ from sms_contract.contract.schemastore import Mode
 from sms_contract.report import RunReport
 
 FUZZ_MODES = ("positive", "negative")
+# what a run's API traffic and the StatusCallbacks its scenarios receive can exercise
+CHECK_GROUPS = (*API_GROUPS, CALLBACK_TYPES)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ def run_conformance(
         plan.mode,
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         secrets=target.secrets,
+        coverage=Coverage(CHECK_GROUPS),
     )
     try:
         if plan.preflight:
@@ -100,6 +104,8 @@ def run_conformance(
         report.error = report.scrub(str(exc))
     except KeyboardInterrupt:
         report.interrupted = True
+    if report.coverage is not None:
+        report.coverage.narrow_to_seen_providers()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -119,7 +125,7 @@ def _run(
         session = Session(target, client, budget=budget, rate=rate)
         for scenario in plan.scenarios:
             if scenario.kind != "rate-limit":
-                report.outcomes.append(run_scenario(scenario, session, plan.mode))
+                report.outcomes.append(run_scenario(scenario, session, plan.mode, report.coverage))
                 on_step(scenario.id)
         if plan.fuzz_examples:
 
@@ -135,9 +141,10 @@ def _run(
                 operation=plan.fuzz_operation,
                 modes=plan.fuzz_modes,
                 on_result=fuzzed,
+                coverage=report.coverage,
             )
         for scenario in plan.probes:
             session.target = accounts.for_probe(target, scenario)
-            report.outcomes.append(run_scenario(scenario, session, plan.mode))
+            report.outcomes.append(run_scenario(scenario, session, plan.mode, report.coverage))
             on_step(scenario.id)
         session.target = target

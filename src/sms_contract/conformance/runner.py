@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sms_contract.checks.coverage import Coverage
 from sms_contract.conformance.budget import BudgetExhausted
 from sms_contract.conformance.scenarios import Run, Scenario
 from sms_contract.conformance.session import Session, UnsafeRecipient
@@ -31,8 +32,11 @@ class Outcome:
     reason: str = ""
 
 
-def run_scenario(scenario: Scenario, session: Session, mode: Mode) -> Outcome:
-    """Run one scenario; `TargetUnreachable` and `KeyboardInterrupt` propagate."""
+def run_scenario(
+    scenario: Scenario, session: Session, mode: Mode, coverage: Coverage | None = None
+) -> Outcome:
+    """Run one scenario; `TargetUnreachable` and `KeyboardInterrupt` propagate. `coverage`
+    counts what its exchanges and callbacks exercised."""
     started = time.perf_counter()
     outcome = Outcome(scenario.id, scenario.operation, scenario.title, scenario.kind, "passed")
     why_not = scenario.applies_to(session.target)
@@ -47,9 +51,31 @@ def run_scenario(scenario: Scenario, session: Session, mode: Mode) -> Outcome:
         scenario.run(run)
     except (BudgetExhausted, UnsafeRecipient) as exc:
         outcome.status, outcome.reason = "not run", str(exc)
+    finally:
+        if coverage is not None:
+            cover(coverage, run)
     outcome.violations, outcome.accepted = run.violations, run.accepted
     outcome.requests = len(run.calls)
     if outcome.violations:
         outcome.status = "failed"
     outcome.seconds = time.perf_counter() - started
     return outcome
+
+
+def cover(coverage: Coverage, run: Run) -> None:
+    """Count what one scenario's exchanges and callbacks exercised, each failed when the
+    contract's checks or the scenario's own expectations found something on it."""
+    for checked in run.exchanges:
+        call = checked.call
+        coverage.add_exchange(
+            checked.report,
+            call.method,
+            call.url,
+            call.status,
+            call.request_body,
+            call.headers,
+            call.body,
+            failed=bool(checked.findings),
+        )
+    for report, wrong in run.callbacks:
+        coverage.add_callback(report, failed=bool(report) or wrong)

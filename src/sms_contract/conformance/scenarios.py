@@ -19,7 +19,7 @@ from sms_contract.conformance.target import Target
 from sms_contract.conformance.triggers import BODY, SENDER, triggers
 from sms_contract.contract.registry import HttpError, load_registries, number_for
 from sms_contract.contract.schemastore import Mode
-from sms_contract.contract.violations import AcceptedVariant, Violation, show
+from sms_contract.contract.violations import AcceptedVariant, Report, Violation, show
 
 SUFFIXES = {"xml": "", "json": ".json"}
 # the checks scenarios report themselves, beside those of validate_response / validate_callback
@@ -35,6 +35,16 @@ SCENARIO_CHECKS = (
 )
 
 
+@dataclass
+class Checked:
+    """One exchange of a scenario: the call, what the checks library read of it, and the
+    violations found on it (the contract's, when it was checked, and the scenario's own)."""
+
+    call: Call
+    report: Report
+    findings: list[Violation] = field(default_factory=list)
+
+
 class Run:
     """What one scenario did: its calls, the violations found, the variants accepted."""
 
@@ -46,6 +56,10 @@ class Run:
         self.calls: list[Call] = []
         self.violations: list[Violation] = []
         self.accepted: list[AcceptedVariant] = []
+        # for the coverage model: every exchange, and each callback received (its report and
+        # whether the scenario found it wrong)
+        self.exchanges: list[Checked] = []
+        self.callbacks: list[tuple[Report, bool]] = []
 
     def call(
         self,
@@ -56,22 +70,35 @@ class Run:
         auth: AuthChoice = "default",
         validate: bool = True,
     ) -> Call:
-        """Make a request; unless told otherwise, check the response against the contract."""
+        """Make a request; unless told otherwise, check the response against the contract.
+
+        Unchecked calls (a deliberate path outside the contract, a rate-limit probe's repeats)
+        are still read, for the coverage model, but their findings are not the scenario's."""
         call = self.session.request(method, url, form=form, auth=auth)
         self.calls.append(call)
+        report = validate_response(
+            method,
+            call.url,
+            call.status,
+            call.headers,
+            call.body,
+            mode=self.mode,
+            request_body=call.request_body,
+        )
+        checked = Checked(call, report)
+        self.exchanges.append(checked)
         if validate:
-            report = validate_response(
-                method,
-                call.url,
-                call.status,
-                call.headers,
-                call.body,
-                mode=self.mode,
-                request_body=call.request_body,
-            )
             self.violations.extend(report)
             self.accepted.extend(report.accepted)
+            checked.findings.extend(report)
         return call
+
+    def found_on(self, call: Call, since: int) -> None:
+        """The violations recorded from index `since` on concern `call`."""
+        for checked in reversed(self.exchanges):
+            if checked.call is call:
+                checked.findings.extend(self.violations[since:])
+                return
 
     def expect(
         self, ok: bool, check: str, pointer: str, expected: Any, actual: Any, message: str
@@ -95,7 +122,8 @@ class Run:
         return response_data(call.method, call.url, call.status, call.headers, call.body, self.mode)
 
     def expect_status(self, call: Call, *statuses: int) -> bool:
-        return self.expect(
+        since = len(self.violations)
+        ok = self.expect(
             call.status in statuses,
             "expected_status",
             "/status",
@@ -103,6 +131,8 @@ class Run:
             call.status,
             f"{self.operation} must be answered with HTTP " + " or ".join(map(str, statuses)),
         )
+        self.found_on(call, since)
+        return ok
 
     def message(self, call: Call) -> dict[str, Any]:
         """The SMSMessage object of a single-message response ({} when absent)."""
@@ -112,6 +142,13 @@ class Run:
 
     def expect_error(self, call: Call, row: HttpError) -> None:
         """The response is the documented error row: HTTP status, Code and Message."""
+        since = len(self.violations)
+        try:
+            self._expect_error(call, row)
+        finally:
+            self.found_on(call, since)
+
+    def _expect_error(self, call: Call, row: HttpError) -> None:
         if not self.expect_status(call, row.status):
             return
         data = self.data(call)
@@ -247,7 +284,9 @@ def _error(error_id: str, suffix: str) -> Callable[[Run], None]:
             report = validate_response(
                 call.method, call.url, call.status, call.headers, call.body, mode=r.mode
             )
+            since = len(r.violations)
             r.violations.extend(report)
+            r.found_on(call, since)
         r.expect_error(call, row)
 
     return run
@@ -336,6 +375,7 @@ def _status_callback(code: int | None) -> Callable[[Run], None]:
             return
         delivery = deliveries[0]
         report = validate_callback("exotel", delivery.body, delivery.content_type, r.mode)
+        since = len(r.violations)
         r.violations.extend(report)
         r.accepted.extend(report.accepted)
         fields = delivery.form()
@@ -356,6 +396,7 @@ def _status_callback(code: int | None) -> Callable[[Run], None]:
                 fields.get("DetailedStatusCode"),
                 "the callback carries the final DetailedStatusCode",
             )
+        r.callbacks.append((report, len(r.violations) > since))
 
     return run
 
