@@ -169,3 +169,35 @@ def test_fuzz_fills_coverage() -> None:
     groups = json.loads(result.output)["coverage"]["groups"]
     assert groups["operations"]["exercised"] == groups["operations"]["total"]
     assert groups["parameters"]["exercised"] > 0
+
+
+def test_proxy_report_counts_what_the_traffic_exercised(tmp_path: Path) -> None:
+    from sms_contract.checks.coverage import Gate
+    from sms_contract.mutants import catalogue
+    from sms_contract.proxy.report import ProxyReport
+    from sms_contract.simulator import SimulatorConfig, create_app
+    from test_proxy import run_through_proxy
+
+    for app, failing in (
+        (create_app(SimulatorConfig(db=":memory:")), False),
+        (catalogue()["partial-success-200"].app(), True),
+    ):
+        proxy, _, _ = run_through_proxy(app)
+        report = ProxyReport("upstream", "strict", "now", gate=Gate(groups=("operations",)))
+        for index, exchange in enumerate(proxy.exchanges):
+            report.add(exchange, index)
+        report.coverage.narrow_to_seen_providers()
+        items = {i.key: i for i in report.coverage.items.values()}
+        assert items["body_empty"].exercised == 1
+        partial = items["POST /v1/Accounts/{AccountSid}/Sms/send.json 207"]
+        answered_200 = items["POST /v1/Accounts/{AccountSid}/Sms/send.json 200"]
+        if failing:
+            # the broken upstream answers the partial success 200: never 207, and 200 failed
+            assert partial.exercised == 0 and answered_200.failed == 1
+        else:
+            assert partial.exercised == 1 and not partial.failed and not answered_200.failed
+        # the traffic never touched bulksend: the gate names it
+        assert report.uncovered
+        assert any("Sms/bulksend" in line for line in report.gate_lines())
+        assert "## Never exercised" in report.to_markdown()
+        assert "Operations by outcome" in report.to_html()

@@ -15,6 +15,7 @@ from sms_contract.checks.coverage import (
     HTTP_STATUSES,
     OPERATIONS,
     Coverage,
+    Gate,
     Item,
 )
 
@@ -123,20 +124,20 @@ def _codes_matrix(coverage: Coverage) -> str:
     )
 
 
-def _coverage_section(report: RunReport) -> str:
-    coverage = report.coverage
+def coverage_section(coverage: Coverage | None, gate: Gate) -> str:
+    """The coverage summary, the gate's shortfalls and the matrices (gaps first)."""
     if coverage is None:
         return ""
     # the shortfalls; the never-seen items are the matrix's first column
-    shortfalls = report.gate.shortfalls(coverage)
-    gate = "".join(f"<p class='gate'>coverage gate failed: {escape(s)}</p>" for s in shortfalls)
+    shortfalls = gate.shortfalls(coverage)
+    failed = "".join(f"<p class='gate'>coverage gate failed: {escape(s)}</p>" for s in shortfalls)
     groups = "".join(
         f"<tr><td>{escape(GROUP_TITLES[g])}</td><td>{seen} of {total}</td>"
         f"<td>{total - seen}</td></tr>"
         for g, (seen, total) in coverage.by_group().items()
     )
     return (
-        f"<h2 id='coverage'>Coverage: {escape(coverage.summary())}</h2>{gate}"
+        f"<h2 id='coverage'>Coverage: {escape(coverage.summary())}</h2>{failed}"
         "<table class='groups'><tr><th>documented behaviours</th><th>exercised</th>"
         f"<th>never seen</th></tr>{groups}</table>"
         + _operations_matrix(coverage)
@@ -220,7 +221,7 @@ def render(report: RunReport) -> str:
 <h1 class="{css}">{escape(verdict)}</h1>
 <p>target <code>{escape(report.target)}</code>, mode {escape(report.mode)},
 started {escape(report.started)}</p>
-{_coverage_section(report)}
+{coverage_section(report.coverage, report.gate)}
 {_failures(report)}
 {_scenarios(report)}
 {_fuzz(report)}

@@ -75,7 +75,10 @@ def print_proxy_summary(report: ProxyReport) -> None:
         console.print(f"[bold]Outside the contract[/bold] ({report.outside_total}, passed through)")
         for key, count in report.outside.items():
             console.print(f"  {key}: {count}", markup=False, highlight=False)
-    colour = "red" if report.failed or not report.checked else "green"
+    console.print(f"coverage: {report.coverage.summary()}", markup=False, highlight=False)
+    for line in report.gate_lines():
+        console.print(line, markup=False, highlight=False)
+    colour = "red" if report.failed or not report.checked or report.uncovered else "green"
     console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.checks.coverage import Gate
 from sms_contract.cli.app import (
     EXIT_NOTHING_CHECKED,
     EXIT_OK,
@@ -24,7 +25,13 @@ from sms_contract.cli.app import (
     main,
     require_contract,
 )
-from sms_contract.cli.options import mode_option, report_path, writable_folder
+from sms_contract.cli.options import (
+    coverage_options,
+    gate_in_scope,
+    mode_option,
+    report_path,
+    writable_folder,
+)
 from sms_contract.cli.output import is_html, print_proxy_summary, write_report
 from sms_contract.contract.schemastore import Mode
 from sms_contract.simulator.config import (
@@ -142,6 +149,7 @@ def open_simulator(config: SimulatorConfig) -> Any:
     help="exit 1 when any exchange broke it, 5 when none was checked",
 )
 @mode_option
+@coverage_options
 def proxy(
     upstream: str,
     listen: str,
@@ -149,6 +157,7 @@ def proxy(
     report: Path | None,
     fail_on_violation: bool,
     mode: Mode,
+    gate: Gate,
 ) -> None:
     """Sit between an application and an SMS API; check every exchange, change nothing.
 
@@ -156,7 +165,9 @@ def proxy(
     it happens, one line each; the summary comes at exit (Ctrl-C). Traffic outside the
     contract's paths (the Voice API on the same host) is relayed, counted and listed, never a
     violation, and not recorded. With --fail-on-violation: exit 1 on a violation, 5 when
-    nothing was checked (an unreachable upstream, no traffic).
+    nothing was checked (an unreachable upstream, no traffic). The summary says which
+    documented behaviours the traffic exercised; --min-coverage / --require-coverage make
+    the ones it never exercised exit 1.
 
     \b
     Example:
@@ -179,7 +190,10 @@ def proxy(
     secrets: set[str] = set()
     # counted as they come and written as they come: nothing of an exchange is kept, so a
     # proxy that runs for days holds the same memory as one that ran for a minute
-    run = ProxyReport(upstream_shown, mode, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+    run = ProxyReport(
+        upstream_shown, mode, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), gate=gate
+    )
+    gate_in_scope(gate, run.coverage, "proxy")
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     writer = CassetteWriter(record / f"proxy-{stamp}.yaml") if record is not None else None
     seen = itertools.count()
@@ -224,11 +238,14 @@ def proxy(
             writer.close()
     run.upstream_errors = app.upstream_errors
     run.seconds = time.perf_counter() - started
+    run.coverage.narrow_to_seen_providers()
     print_proxy_summary(run)
     if report:
         write_report(report, run.to_html if is_html(report) else run.to_markdown)
     if app.upstream_errors:
         click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
+    if run.uncovered:
+        sys.exit(EXIT_VIOLATIONS)
     if not fail_on_violation:
         sys.exit(EXIT_OK)
     if run.failed:

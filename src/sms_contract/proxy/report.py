@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 
 from sms_contract.cassettes.cassette import operation_label
 from sms_contract.cassettes.filters import redact_url, scrub
+from sms_contract.checks.coverage import API_GROUPS, Coverage, Gate
 from sms_contract.contract.schemastore import Mode
+from sms_contract.contract.violations import Report
 from sms_contract.proxy.relay import Exchange
 
 # what the report keeps word for word; beyond this only the counts grow
@@ -56,6 +58,10 @@ class ProxyReport:
     failed_exchanges: int = 0
     # exchanges outside the contract's paths (relayed, never checked): "METHOD /path" -> count
     outside: dict[str, int] = field(default_factory=dict)
+    # the documented behaviours the relayed traffic exercised (a fixed set of counters), and
+    # the gate on them (report-only when empty)
+    coverage: Coverage = field(default_factory=lambda: Coverage(API_GROUPS), repr=False)
+    gate: Gate = field(default_factory=Gate)
     _rows: dict[str, _Counts] = field(default_factory=dict, repr=False)
     _failures: list[str] = field(default_factory=list, repr=False)
     _failures_left_out: int = 0
@@ -72,7 +78,18 @@ class ProxyReport:
                 key = OTHER_PATHS
             self.outside[key] = self.outside.get(key, 0) + 1
             return
-        row = self._rows.setdefault(operation_label(exchange.interaction()), _Counts())
+        interaction = exchange.interaction()
+        found = exchange.violations
+        self.coverage.add_exchange(
+            found if isinstance(found, Report) else Report(list(found)),
+            interaction.method,
+            interaction.uri,
+            interaction.status,
+            interaction.request_body,
+            interaction.response_headers,
+            interaction.response_body,
+        )
+        row = self._rows.setdefault(operation_label(interaction), _Counts())
         row.exchanges += 1
         if not exchange.violations:
             self.passed += 1
@@ -107,6 +124,14 @@ class ProxyReport:
     def failed(self) -> bool:
         return self.failed_exchanges > 0
 
+    @property
+    def uncovered(self) -> bool:
+        """The coverage gate failed: something it requires was never exercised."""
+        return bool(self.gate.shortfalls(self.coverage))
+
+    def gate_lines(self) -> list[str]:
+        return self.gate.explain(self.coverage)
+
     def by_operation(self) -> list[OperationRow]:
         return [
             OperationRow(op, row.exchanges, row.failed, tuple(row.findings))
@@ -133,6 +158,8 @@ class ProxyReport:
             "",
             f"- upstream: `{self.upstream}`, mode: {self.mode}, started {self.started}",
             f"- {self.verdict()}",
+            f"- coverage: {self.coverage.summary()}",
+            *[f"- {line}" for line in self.gate_lines()[:1]],
             "",
             "| operation | exchanges | failed | failing checks |",
             "|---|---|---|---|",
@@ -146,11 +173,17 @@ class ProxyReport:
         if self.outside:
             lines += ["", "## Outside the contract (passed through, not checked)", ""]
             lines += [f"- `{key}`: {count}" for key, count in self.outside.items()]
+        missing = self.coverage.missing()
+        if missing:
+            lines += ["", "## Never exercised", ""]
+            lines += [f"- {item.group}: `{item.label}`" for item in missing]
         return self.scrub("\n".join(lines) + "\n")
 
     def to_html(self) -> str:
         """A self-contained page: the verdict first, then the table, then every failure."""
-        colour = "#b00020" if self.failed or not self.checked else "#1b5e20"
+        from sms_contract.report_html import STYLE, coverage_section
+
+        colour = "#b00020" if self.failed or not self.checked or self.uncovered else "#1b5e20"
         rows = "".join(
             f"<tr class='{'bad' if row.failed else 'ok'}'><td><code>"
             f"{html.escape(row.operation)}</code></td><td>{row.exchanges}</td>"
@@ -164,15 +197,13 @@ class ProxyReport:
         )
         page = f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>sms-contract proxy report</title>
-<style>
-body{{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1100px}}
-h1{{color:{colour}}} table{{border-collapse:collapse;margin:1em 0}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}}
-tr.bad td{{background:#fdecea}} code{{font-size:12px}}
+<style>{STYLE}
+h1{{color:{colour}}} tr.bad td{{background:#fdecea}}
 </style></head><body>
 <h1>{html.escape(self.verdict())}</h1>
 <p>upstream <code>{html.escape(self.upstream)}</code>, mode {html.escape(self.mode)},
 started {html.escape(self.started)}</p>
+{coverage_section(self.coverage, self.gate)}
 <table><tr><th>operation</th><th>exchanges</th><th>failed</th><th>failing checks</th></tr>
 {rows}</table>
 <h2>Failures</h2><ul>{failures or "<li>none</li>"}</ul>
