@@ -7,8 +7,10 @@ finished is still reported).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import click
@@ -34,6 +36,16 @@ def require_contract() -> None:
         fail(str(exc))
 
 
+def keep_working_folder_clean() -> None:
+    """Hypothesis (under schemathesis and the callback payloads) keeps a `.hypothesis/` cache
+    in the working folder; a command run in a repository must not leave one there. It goes to
+    the user's cache folder instead, unless HYPOTHESIS_STORAGE_DIRECTORY says otherwise."""
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    os.environ.setdefault(
+        "HYPOTHESIS_STORAGE_DIRECTORY", str(cache / "sms-contract" / "hypothesis")
+    )
+
+
 class Commands(click.Group):
     """The command group, with click's own errors in the project's form: a usage error is one
     `error:` line (exit 2), and Ctrl-C outside a command's own handling exits 130, never 1
@@ -47,6 +59,7 @@ class Commands(click.Group):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        keep_working_folder_clean()
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import Any
 
 import click
 
@@ -15,7 +16,7 @@ from sms_contract.cli.app import (
     main,
     require_contract,
 )
-from sms_contract.cli.output import progress
+from sms_contract.cli.output import console, progress
 from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
 
@@ -42,7 +43,6 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
     """
     import json
 
-    from rich.console import Console
     from rich.table import Table
 
     require_contract()
@@ -57,11 +57,20 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
     if unknown:
         fail(f"unknown mutant {', '.join(unknown)}; see sms-contract mutants --list")
     started = time.perf_counter()
+    results: list[Any] = []
+    interrupted = False
     try:
         with progress(len(names or known) + 1, as_json) as tick:
-            results = run_all(list(names) or None, fuzz_examples, on_result=lambda r: tick(r.name))
+
+            def finished(result: Any) -> None:
+                results.append(result)
+                tick(result.name)
+
+            run_all(list(names) or None, fuzz_examples, on_result=finished)
     except KeyboardInterrupt:
-        fail("interrupted", EXIT_INTERRUPTED)
+        interrupted = True  # what finished is still reported below
+    if not results:
+        fail("interrupted before the pristine simulator was checked", EXIT_INTERRUPTED)
     seconds = time.perf_counter() - started
     pristine, rest = results[0], results[1:]
     killed = sum(r.killed for r in rest)
@@ -71,6 +80,7 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
             json.dumps(
                 {
                     "pristine_passes": not pristine.killed,
+                    "interrupted": interrupted,
                     "killed": killed,
                     "mutants": len(rest),
                     "seconds": round(seconds, 2),
@@ -99,12 +109,14 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
                 verdict = "[green]killed[/]" if r.killed else "[red]SURVIVED[/]"
             found = ", ".join(f"{check}: {n}" for check, n in r.checks.most_common())
             table.add_row(f"{r.name}\n[dim]{r.description}[/]", verdict, found or "-")
-        Console().print(table)
+        console().print(table)
         if pristine.killed:
             click.echo("the pristine simulator fails: " + ", ".join(pristine.failed_scenarios))
+        head = "INTERRUPTED" if interrupted else ("OK" if ok else "FAILED")
+        planned = f" ({len(rest)} of {len(names or known)} run)" if interrupted else ""
         click.echo(
-            f"{'OK' if ok else 'FAILED'}: {killed}/{len(rest)} mutants killed "
+            f"{head}: {killed}/{len(rest)} mutants killed{planned} "
             f"({100 * killed / max(len(rest), 1):.0f}%), pristine "
             f"{'fails' if pristine.killed else 'passes'}; {seconds:.1f} s"
         )
-    sys.exit(EXIT_OK if ok else EXIT_VIOLATIONS)
+    sys.exit(EXIT_INTERRUPTED if interrupted else (EXIT_OK if ok else EXIT_VIOLATIONS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,11 @@ if TYPE_CHECKING:
 
 
 def write_outputs(report: Any, output: ReportArgs) -> None:
-    from rich.console import Console
 
     if output.as_json:
         click.echo(report.to_json())
     else:
-        print_summary(report, Console())
+        print_summary(report, console())
     write_files(report, output)
 
 
@@ -50,12 +50,11 @@ def write_report(path: Path, render: Callable[[], str]) -> None:
 
 def print_proxy_summary(report: ProxyReport) -> None:
     """The proxy's exchanges per operation, its failures, and its verdict."""
-    from rich.console import Console
     from rich.table import Table
 
     from sms_contract.report import short
 
-    console = Console()
+    out = console()
     if report.checked:
         table = Table(title="Proxied exchanges by operation", title_justify="left")
         for column in ("operation", "exchanges", "failed", "failing checks @ field"):
@@ -68,18 +67,18 @@ def print_proxy_summary(report: ProxyReport) -> None:
                 "\n".join(row.findings) or "-",
                 style="red" if row.failed else None,
             )
-        console.print(table)
+        out.print(table)
     for line in report.failures():
-        console.print(f"  {line}", markup=False, highlight=False)
+        out.print(f"  {line}", markup=False, highlight=False)
     if report.outside:
-        console.print(f"[bold]Outside the contract[/bold] ({report.outside_total}, passed through)")
+        out.print(f"[bold]Outside the contract[/bold] ({report.outside_total}, passed through)")
         for key, count in report.outside.items():
-            console.print(f"  {key}: {count}", markup=False, highlight=False)
-    console.print(f"coverage: {report.coverage.summary()}", markup=False, highlight=False)
+            out.print(f"  {key}: {count}", markup=False, highlight=False)
+    out.print(f"coverage: {report.coverage.summary()}", markup=False, highlight=False)
     for line in report.gate_lines():
-        console.print(line, markup=False, highlight=False)
+        out.print(line, markup=False, highlight=False)
     colour = "red" if report.failed or not report.checked or report.uncovered else "green"
-    console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
+    out.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 
 def print_summary(report: Any, console: Any) -> None:
@@ -134,25 +133,58 @@ def print_summary(report: Any, console: Any) -> None:
     console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
 
 
+# off a terminal (a CI log), a long run says where it is this often (seconds), one plain line
+# each time; SMS_CONTRACT_PROGRESS_SECONDS changes it (0: after every step)
+PROGRESS_ENV = "SMS_CONTRACT_PROGRESS_SECONDS"
+PLAIN_PROGRESS_SECONDS = 10.0
+
+
+def console(stderr: bool = False) -> Any:
+    """A rich console that never wraps a line off a terminal: in a CI log one violation is one
+    line, whatever its length (on a terminal, the terminal's width)."""
+    from rich.console import Console
+
+    terminal = Console(stderr=stderr)
+    if terminal.is_terminal:
+        return terminal
+    return Console(stderr=stderr, width=100_000, soft_wrap=True)
+
+
 @contextlib.contextmanager
 def progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
-    from rich.console import Console
+    """A bar on a terminal; off one, a plain `progress:` line on stderr every
+    PLAIN_PROGRESS_SECONDS, so a CI log shows that a long run is alive and where it is."""
+    import time
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    console = Console(stderr=True)
+    err = console(stderr=True)
+    terminal = err.is_terminal
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=err,
         transient=True,
-        disable=quiet or not console.is_terminal,
+        disable=quiet or not terminal,
     )
     task = progress.add_task("checking", total=total)
+    started = last = time.monotonic()
+    done = 0
+    try:
+        every = float(os.environ.get(PROGRESS_ENV, PLAIN_PROGRESS_SECONDS))
+    except ValueError:
+        every = PLAIN_PROGRESS_SECONDS
 
     def advance(label: str) -> None:
+        nonlocal last, done
+        done += 1
         progress.update(task, advance=1, description=label[:60])
+        now = time.monotonic()
+        if not quiet and not terminal and now - last >= every:
+            last = now
+            click.echo(f"progress: {done}/{total} ({label}), {now - started:.0f} s", err=True)
 
     with progress:
         yield advance

@@ -63,7 +63,16 @@ def check(
     scenarios = list(select(all_scenarios(), list(patterns)))
     if not scenarios:
         fail(f"no scenario id contains {' or '.join(patterns)}")
-    run_suite(target, scenarios, fuzz_examples, output, gate)
+    only: tuple[str, ...] | None = None
+    if patterns:
+        # -k narrows the fuzz pass too: to the operations the selected scenarios exercise
+        from sms_contract.contract.spec import load_contract
+
+        exercised = {s.operation for s in scenarios}
+        only = tuple(o.label for o in load_contract().operations if o.label in exercised)
+        if not only:
+            fuzz_examples = 0
+    run_suite(target, scenarios, fuzz_examples, output, gate, only)
 
 
 @main.command()
@@ -97,6 +106,7 @@ def run_suite(
     fuzz_examples: int,
     output: ReportArgs,
     gate: Gate | None = None,
+    fuzz_operations: tuple[str, ...] | None = None,
 ) -> NoReturn:
     """Run the plan through `run_conformance`, print the report, exit with its code."""
     require_contract()
@@ -108,7 +118,9 @@ def run_suite(
 
     if gate:
         gate_in_scope(gate, Coverage(CHECK_GROUPS), "check")
-    plan = Plan(scenarios, mode=args.mode, fuzz_examples=fuzz_examples)
+    plan = Plan(
+        scenarios, mode=args.mode, fuzz_examples=fuzz_examples, fuzz_operation=fuzz_operations
+    )
     with resolve_target(args, simulator_config(plan.probes)) as target:
         budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
         label = "embedded simulator" if args.target_url is None else redact_url(args.target_url)

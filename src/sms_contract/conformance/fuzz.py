@@ -196,7 +196,7 @@ def fuzz(
     budget: Budget | None = None,
     seed: int = 0,
     timeout: float = 30.0,
-    operation: str | None = None,
+    operation: str | tuple[str, ...] | None = None,
     modes: tuple[str, ...] = ("positive", "negative"),
     coverage: Coverage | None = None,
     on_result: Callable[[FuzzResult], None] | None = None,
@@ -206,6 +206,7 @@ def fuzz(
     One result per operation and generation mode. Deterministic for a given `seed`; stops
     sending once the run's `budget` is used up (each case is one request of it).
     """
+    wanted = (operation,) if isinstance(operation, str) else tuple(operation or ())
     schema = load_schema(target)
     checks = fuzz_checks()
     budget = budget or Budget()
@@ -221,7 +222,7 @@ def fuzz(
     )
     with requests.Session() as http:
         for api_operation in operations(schema):
-            if operation is not None and api_operation.label != operation:
+            if operation is not None and api_operation.label not in wanted:
                 continue
             for mode in (GenerationMode(m) for m in modes):
                 result = FuzzResult(api_operation.label, str(mode))

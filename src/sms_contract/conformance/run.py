@@ -41,8 +41,8 @@ class Plan:
     mode: Mode = "strict"
     # schemathesis cases per operation and generation mode (0: no fuzz pass)
     fuzz_examples: int = 0
-    # fuzz only the operation with this `METHOD /path` label (None: every operation)
-    fuzz_operation: str | None = None
+    # fuzz only the operation(s) with this `METHOD /path` label (None: every operation)
+    fuzz_operation: str | tuple[str, ...] | None = None
     fuzz_modes: tuple[str, ...] = FUZZ_MODES
     # one harmless request first, so an unreachable or wrong target is one clear error
     preflight: bool = True
@@ -57,7 +57,14 @@ class Plan:
         """How many times `on_step` will be called (for a progress bar)."""
         fuzzed = 0
         if self.fuzz_examples:
-            operations = 1 if self.fuzz_operation else len(operation_labels())
+            only = self.fuzz_operation
+            operations = (
+                len(operation_labels())
+                if only is None
+                else 1
+                if isinstance(only, str)
+                else len(only)
+            )
             fuzzed = operations * len(self.fuzz_modes)
         return len(self.scenarios) + fuzzed
 
