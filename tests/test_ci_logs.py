@@ -125,3 +125,35 @@ def test_what_the_readme_blocks_write_is_ignored_by_git() -> None:
     assert written >= {"report.html", "junit.xml"}
     for name in written:
         assert any(fnmatch.fnmatch(name, pattern) for pattern in ignored), name
+
+
+def test_validate_shows_progress_as_files_finish() -> None:
+    result = run(
+        "validate",
+        str(ROOT / "cassettes" / "simulator"),
+        env={"SMS_CONTRACT_PROGRESS_SECONDS": "0"},
+    )
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    files = len(list((ROOT / "cassettes" / "simulator").glob("*.yaml")))
+    assert len(progress) >= files - 1 and progress[-1].startswith(f"progress: {files}/{files}")
+
+
+def test_record_interrupted_counts_the_cassettes_on_disk(tmp_path: Path) -> None:
+    """Before: "0 cassettes written" with 32 on disk."""
+    out = tmp_path / "rec"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sms_contract.cli", "record", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "SMS_CONTRACT_PROGRESS_SECONDS": "0"},
+    )  # fmt: skip
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("progress: 5/"):
+            break
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == EXIT_INTERRUPTED, err
+    written = re.search(r"interrupted: (\d+) cassettes written", err)
+    assert written, err
+    assert int(written.group(1)) == len(list(out.glob("*.yaml"))) >= 5

@@ -279,14 +279,24 @@ def _validate_one(path: Path, mode: Mode, cover: bool) -> tuple[int, list[Findin
 
 
 def validate_files(
-    files: list[Path], mode: Mode = "strict", jobs: int = 1, coverage: Coverage | None = None
+    files: list[Path],
+    mode: Mode = "strict",
+    jobs: int = 1,
+    coverage: Coverage | None = None,
+    on_file: Callable[[Path], None] | None = None,
 ) -> list[tuple[Path, int, list[Finding]]]:
     """(path, interactions, findings) of each file, in order. With `jobs` > 1, files are shared
     among that many processes (concurrent.futures); the result, and the first `CassetteError`
     in file order, are the same as with one. `coverage` counts what the interactions
-    exercised (each process counts its files, and the counts are added up)."""
+    exercised (each process counts its files, and the counts are added up). `on_file` is
+    called as each file's result comes in (a progress bar)."""
+    done_with = on_file or (lambda path: None)
     if jobs <= 1 or len(files) <= 1:
-        return [(path, *validate_cassette(path, mode, coverage)) for path in files]
+        out = []
+        for path in files:
+            out.append((path, *validate_cassette(path, mode, coverage)))
+            done_with(path)
+        return out
     from concurrent.futures import ProcessPoolExecutor
 
     load_contract()  # compiled once here, inherited by forked workers
@@ -299,6 +309,7 @@ def validate_files(
             if coverage is not None and counted is not None:
                 coverage.merge(counted)
             out.append((path, count, findings))
+            done_with(path)
     return out
 
 

@@ -108,7 +108,15 @@ def validate(
             if not files:
                 fail(f"shard {shard_spec} has no files ({everything} cassette files in all)")
         workers = jobs or default_jobs(files)
-        results = validate_files(files, mode, workers, coverage)  # type: ignore[arg-type]
+        # a bar on a terminal, a plain line every few seconds in a CI log
+        with progress(len(files), output.as_json) as tick:
+            results = validate_files(
+                files,
+                mode,  # type: ignore[arg-type]
+                workers,
+                coverage,
+                on_file=lambda path: tick(path.name),
+            )
     except CassetteError as exc:
         fail(str(exc))
     findings = [f for _, _, found in results for f in found]
