@@ -47,7 +47,7 @@ from sms_contract.contract.registry import load_registries
 from sms_contract.simulator import SimulatorConfig
 from sms_contract.simulator.app import create_app
 from sms_contract.simulator.config import NO_LIMIT
-from sms_contract.simulator.scenarios import test_numbers
+from sms_contract.simulator.final_codes import codes_by_test_number
 
 VERSION = 1  # of what the generator writes: part of the cache key
 BASE = "http://127.0.0.1:8765"  # as `sms-contract record` writes the embedded simulator's
@@ -206,7 +206,7 @@ class Suite:
         self.rng = rng
         self.account = account
         self.sender = "".join(rng.choices(string.ascii_uppercase, k=6))
-        self.numbers = list(test_numbers())
+        self.numbers = list(codes_by_test_number())
         self.sids: list[tuple[str, bool]] = []
 
     def recipient(self) -> str:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from sms_contract.contract.violations import Violation
-from sms_contract.proxy.relay import Exchange
+from sms_contract.proxy.relay import ProxiedExchange
 from sms_contract.proxy.report import ProxyReport
 
 SEND = "http://127.0.0.1:1/v1/Accounts/simaccount/Sms/send.json"
 AUTHORIZATION = [("Authorization", "Basic c2lta2V5OnNpbXRva2Vu")]
 
 
-def exchange(status: int, violations: list[Violation]) -> Exchange:
-    return Exchange(
+def exchange(status: int, violations: list[Violation]) -> ProxiedExchange:
+    return ProxiedExchange(
         "POST", SEND, AUTHORIZATION, b"To=1", status, [], b"{}", 0.01, violations=violations
     )
 

@@ -17,7 +17,7 @@ from sms_contract.checks.coverage import Coverage, Gate
 
 if TYPE_CHECKING:
     from sms_contract.conformance.fuzz import FuzzResult
-    from sms_contract.conformance.runner import Outcome
+    from sms_contract.conformance.outcome import Outcome
 
 
 # the exit code of a run that checked nothing (every scenario "not run", no fuzz case sent, no

@@ -18,7 +18,7 @@ from sms_contract.integrations.pytest_plugin import contract_mode
 @pytest.mark.usefixtures("no_network")
 def test_cassette_conforms(sms_cassette: Path, request: pytest.FixtureRequest) -> None:
     mode = contract_mode(request.config)
-    count, findings = validate_cassette(sms_cassette, mode)  # type: ignore[arg-type]
+    count, findings = validate_cassette(sms_cassette, mode)
     assert count > 0, f"{sms_cassette}: no interactions"
     expect = (load_cassette(sms_cassette).get("metadata") or {}).get("expect")
     if expect and expect.get(mode) in ("fail", "invalid"):

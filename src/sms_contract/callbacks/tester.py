@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 import httpx
 
 from sms_contract.callbacks.payloads import Delivery
-from sms_contract.conformance.runner import Outcome
+from sms_contract.conformance.outcome import Outcome
 from sms_contract.conformance.session import TargetUnreachable
 from sms_contract.contract.registry import load_registries
 from sms_contract.contract.violations import Violation, show

@@ -2,7 +2,7 @@
 
 Each check is a small function over one exchange, registered in `CHECKS` by name. The same
 functions run in the replay suite, in `validate_response`, and as schemathesis checks (see
-`sms_contract.schemathesis_checks`), so no check is written twice.
+`sms_contract.integrations.schemathesis_ext`), so no check is written twice.
 """
 
 from __future__ import annotations

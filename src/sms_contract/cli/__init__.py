@@ -4,7 +4,7 @@ Importing this package registers every command on `main` (the console script's t
 """
 
 from sms_contract.cli import callbacks, cassettes, mutants, serve, suite
-from sms_contract.cli.app import (
+from sms_contract.cli.group import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING_CHECKED,
     EXIT_OK,

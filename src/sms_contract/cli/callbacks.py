@@ -11,7 +11,7 @@ import click
 
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.checks.coverage import Gate
-from sms_contract.cli.app import fail, main, require_contract
+from sms_contract.cli.group import fail, main, require_contract
 from sms_contract.cli.options import ReportArgs, coverage_options, gate_in_scope, report_options
 from sms_contract.cli.output import progress, write_outputs
 

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from sms_contract.checks.coverage import Gate
-from sms_contract.cli.app import (
+from sms_contract.cli.group import (
     EXIT_INTERRUPTED,
     EXIT_NOTHING_CHECKED,
     EXIT_OK,
@@ -33,6 +33,7 @@ from sms_contract.cli.options import (
     writable_folder,
 )
 from sms_contract.cli.output import progress, write_files
+from sms_contract.contract.schemastore import Mode
 from sms_contract.simulator.config import SimulatorConfig
 
 # where `sms-contract serve` listens by default: the base URL cassettes recorded from the
@@ -60,7 +61,7 @@ EMBEDDED_BASE = "http://127.0.0.1:8765"
 )
 def validate(
     paths: tuple[Path, ...],
-    mode: str,
+    mode: Mode,
     gate: Gate,
     output: ReportArgs,
     shard_spec: str | None,
@@ -112,7 +113,7 @@ def validate(
         with progress(len(files), output.as_json) as tick:
             results = validate_files(
                 files,
-                mode,  # type: ignore[arg-type]
+                mode,
                 workers,
                 coverage,
                 on_file=lambda path: tick(path.name),
@@ -182,7 +183,7 @@ def _cassette_outcome(path: Path, count: int, findings: list[Any]) -> Any:
     interaction (`#index`) and operation."""
     import dataclasses
 
-    from sms_contract.conformance.runner import Outcome
+    from sms_contract.conformance.outcome import Outcome
 
     operations = sorted({f.operation for f in findings})
     return Outcome(
@@ -309,7 +310,7 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
 @click.argument("new", type=click.Path(path_type=Path))
 @mode_option
 @click.option("--json", "as_json", is_flag=True, help="print the differences as JSON")
-def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
+def drift(old: Path, new: Path, mode: Mode, as_json: bool) -> None:
     """Compare two recordings of the same scenarios (cassette files or folders).
 
     Reports structural changes, not byte changes: fields added or removed, types changed,
@@ -330,7 +331,7 @@ def drift(old: Path, new: Path, mode: str, as_json: bool) -> None:
     from sms_contract.cassettes.drift import compare
 
     try:
-        found = compare(old, new, mode)  # type: ignore[arg-type]
+        found = compare(old, new, mode)
     except CassetteError as exc:
         fail(str(exc))
     if as_json:

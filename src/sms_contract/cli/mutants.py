@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from sms_contract.cli.app import (
+from sms_contract.cli.group import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_VIOLATIONS,

@@ -7,14 +7,17 @@ import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sms_contract.checks.coverage import GROUPS, Gate
-from sms_contract.cli.app import fail
+from sms_contract.cli.group import fail
 from sms_contract.contract.schemastore import MODES, Mode
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
+
+if TYPE_CHECKING:
+    from sms_contract.conformance.target import Target
 
 mode_option = click.option(
     "--mode",
@@ -256,7 +259,7 @@ def gate_in_scope(gate: Gate, coverage: Any, command: str) -> None:
 
 
 @contextlib.contextmanager
-def resolve_target(args: TargetArgs, embedded: SimulatorConfig | None = None) -> Iterator[Any]:
+def resolve_target(args: TargetArgs, embedded: SimulatorConfig | None = None) -> Iterator[Target]:
     """The target to run against: the named one, or an embedded simulator for the run."""
     from sms_contract.conformance import embedded as targets
 
@@ -281,7 +284,9 @@ def resolve_target(args: TargetArgs, embedded: SimulatorConfig | None = None) ->
     yield target
 
 
-def request_limits(max_requests: int | None, rate: float | None, local: bool) -> tuple[Any, Any]:
+def request_limits(
+    max_requests: int | None, rate: float | None, local: bool
+) -> tuple[int | None, float | None]:
     if local:
         return max_requests, rate
     return (2000 if max_requests is None else max_requests), (3.0 if rate is None else rate)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from sms_contract.cli.app import fail
+from sms_contract.cli.group import fail
 from sms_contract.cli.options import ReportArgs
 
 if TYPE_CHECKING:

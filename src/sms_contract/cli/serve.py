@@ -17,7 +17,7 @@ import click
 
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.checks.coverage import Gate
-from sms_contract.cli.app import (
+from sms_contract.cli.group import (
     EXIT_NOTHING_CHECKED,
     EXIT_OK,
     EXIT_VIOLATIONS,
@@ -175,7 +175,7 @@ def proxy(
           --report proxy.html --fail-on-violation
     """
     require_contract()
-    from sms_contract.proxy.relay import CassetteWriter, ValidatingProxy
+    from sms_contract.proxy.relay import CassetteWriter, ProxiedExchange, ValidatingProxy
     from sms_contract.proxy.report import ProxyReport
 
     if not upstream.startswith(("http://", "https://")):
@@ -198,7 +198,7 @@ def proxy(
     writer = CassetteWriter(record / f"proxy-{stamp}.yaml") if record is not None else None
     seen = itertools.count()
 
-    def counted(exchange: Any) -> None:
+    def counted(exchange: ProxiedExchange) -> None:
         for name, value in exchange.request_headers:
             if name.lower() == "authorization" and " " in value:
                 secrets.update(credentials(value))

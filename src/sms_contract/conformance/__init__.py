@@ -6,7 +6,7 @@ harness all run through `sms_contract.conformance.run.run_conformance(target, Pl
 """
 
 from sms_contract.conformance.budget import Budget, BudgetExhausted
-from sms_contract.conformance.runner import Outcome, run_scenario
+from sms_contract.conformance.outcome import Outcome, run_scenario
 from sms_contract.conformance.scenarios import Scenario, all_scenarios, select
 from sms_contract.conformance.session import (
     Session,

@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 
 @dataclass(frozen=True)
-class Delivery:
+class ReceivedCallback:
     """One POST the receiver got."""
 
     path: str
@@ -27,14 +27,14 @@ class CallbackReceiver:
     """`with CallbackReceiver() as r:` serves `r.url`, answering 200 to every POST."""
 
     def __init__(self, host: str = "127.0.0.1") -> None:
-        self.deliveries: list[Delivery] = []
+        self.deliveries: list[ReceivedCallback] = []
         self._arrived = threading.Condition()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                delivery = Delivery(
+                delivery = ReceivedCallback(
                     self.path, self.headers.get("Content-Type", ""), self.rfile.read(length)
                 )
                 self.send_response(200)
@@ -55,7 +55,7 @@ class CallbackReceiver:
         host, port = self._server.server_address[:2]
         return f"http://{host!s}:{port}/status-callback"
 
-    def wait(self, count: int, timeout: float) -> list[Delivery]:
+    def wait(self, count: int, timeout: float) -> list[ReceivedCallback]:
         """Block until `count` deliveries arrived or `timeout` seconds passed; all so far."""
         deadline = time.monotonic() + timeout
         with self._arrived:

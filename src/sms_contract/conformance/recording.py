@@ -12,7 +12,7 @@ import vcr
 from sms_contract.cassettes.cassette import scrubber
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.conformance.budget import Budget
-from sms_contract.conformance.runner import Outcome, run_scenario
+from sms_contract.conformance.outcome import Outcome, run_scenario
 from sms_contract.conformance.scenarios import Scenario
 from sms_contract.conformance.session import Session
 from sms_contract.conformance.target import Target

@@ -20,8 +20,8 @@ from sms_contract.checks.coverage import API_GROUPS, CALLBACK_TYPES, Coverage
 from sms_contract.conformance.accounts import Accounts, accounts_for
 from sms_contract.conformance.budget import Budget
 from sms_contract.conformance.fuzz import FuzzResult, fuzz, operation_labels
+from sms_contract.conformance.outcome import run_scenario
 from sms_contract.conformance.preflight import TargetProblem, preflight
-from sms_contract.conformance.runner import run_scenario
 from sms_contract.conformance.scenarios import Scenario
 from sms_contract.conformance.session import Session, TargetUnreachable
 from sms_contract.conformance.target import Target

@@ -24,13 +24,9 @@ class FormError(ValueError):
     """A form body that cannot be decoded (a malformed key, or mixed shapes for one key)."""
 
 
-def split_key(key: str) -> list[str]:
-    """`Messages[0][To]` -> `["Messages", "0", "To"]`; `To[]` -> `["To", ""]`."""
-    return list(_split_key(key))
-
-
 @functools.lru_cache(maxsize=1024)
 def _split_key(key: str) -> tuple[str, ...]:
+    """`Messages[0][To]` -> `("Messages", "0", "To")`; `To[]` -> `("To", "")`."""
     # the same few keys come in every request: To[], Messages[0][To], From, Body ...
     match = _KEY.match(key)
     if not match:

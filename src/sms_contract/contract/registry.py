@@ -94,14 +94,6 @@ class Variant:
 
 
 @dataclass(frozen=True)
-class CallbackType:
-    type: str
-    final: bool
-    has_error_code: bool
-    direction: str | None = None
-
-
-@dataclass(frozen=True)
 class Registries:
     """All registries of all providers."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -81,13 +81,3 @@ class Report(list[Violation]):
     def explain(self) -> str:
         """Every violation and accepted variant, one per line."""
         return "\n".join([*map(str, self), *map(str, self.accepted)])
-
-
-@dataclass
-class Context:
-    """What a check knows about the exchange it looks at."""
-
-    operation: str | None = None
-    account_sid: str | None = None
-    json_body: bool = True
-    request: dict[str, Any] | None = field(default=None)

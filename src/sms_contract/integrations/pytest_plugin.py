@@ -176,10 +176,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_REMOTE] = _remote_target(config)
 
 
-_REMOTE = pytest.StashKey[Any]()
+_REMOTE = pytest.StashKey["Target | None"]()
 
 
-def _remote_target(config: pytest.Config) -> Any:
+def _remote_target(config: pytest.Config) -> Target | None:
     """The --target-url target, checked before any test runs (None: the embedded simulator)."""
     url = config.getoption("--target-url")
     if url is None:
@@ -254,7 +254,7 @@ def sms_contract() -> Contract:
 
 
 @pytest.fixture(scope="session")
-def sms_target(request: pytest.FixtureRequest) -> Iterator[Any]:
+def sms_target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The target of the live suites: --target-url, or an embedded simulator for the session
     (one per xdist worker)."""
     from sms_contract.conformance import embedded as targets
@@ -305,7 +305,7 @@ def sms_conformance(
 
 
 @pytest.fixture
-def sms_vcr_config(sms_target: Any) -> dict[str, Any]:
+def sms_vcr_config(sms_target: Target) -> dict[str, Any]:
     """vcrpy settings that never record a credential: use as `vcr_config` in pytest-recording.
 
     `def vcr_config(sms_vcr_config): return sms_vcr_config`

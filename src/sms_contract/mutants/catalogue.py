@@ -18,16 +18,16 @@ from starlette.types import ASGIApp
 
 from sms_contract.contract.registry import load_registries
 from sms_contract.contract.xmlbody import render_xml
-from sms_contract.mutants.callbacks import CallbacksWithout, JsonCallbacks, NoStatusCallbacks
 from sms_contract.mutants.middleware import (
-    Exchange,
-    Request,
+    MutableRequest,
+    MutableResponse,
     RequestRewrite,
     ResponseRewrite,
     Rewrite,
 )
+from sms_contract.mutants.senders import CallbacksWithout, JsonCallbacks, NoStatusCallbacks
 from sms_contract.simulator import SimulatorConfig, create_app
-from sms_contract.simulator.callbacks import CallbackSender
+from sms_contract.simulator.callback_sender import CallbackSender
 from sms_contract.simulator.config import DEFAULT_API_KEY, DEFAULT_API_TOKEN, NO_LIMIT
 
 
@@ -76,13 +76,13 @@ def _add(m: Mutant) -> None:
 
 
 @mutant("error-status-400-for-401", "a 401 auth error is answered with HTTP 400")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.status == 401:
         ex.status = 400
 
 
 @mutant("error-code-swapped", "a 400 error carries another documented 400 code")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     error = ex.error()
     if ex.status == 400 and error and error.get("Code"):
         codes = sorted(
@@ -94,27 +94,27 @@ def _(ex: Exchange) -> None:
 
 
 @mutant("error-message-changed", "an error's Message is not the documented text")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     error = ex.error()
     if error and error.get("Message"):
         error["Message"] = "Bad request"
 
 
 @mutant("error-status-field-wrong", "RestException Status disagrees with the HTTP status")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     error = ex.error()
     if error and ex.status >= 400:
         error["Status"] = 500 if ex.is_json else "500"
 
 
 @mutant("server-error-on-bad-input", "bad input gets a 500 instead of its documented 4xx")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.status == 400:
         ex.status = 500
 
 
 @mutant("error-as-plain-text", "errors are answered as text/plain")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.status >= 400:
         ex.headers["content-type"] = "text/plain"
         ex.data = None
@@ -125,19 +125,19 @@ def _(ex: Exchange) -> None:
 
 
 @mutant("partial-success-200", "a partially failed bulk is answered 200 instead of 207")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.status == 207:
         ex.status = 200
 
 
 @mutant("full-success-207", "a fully successful bulk is answered 207")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.status == 200 and len(list(ex.messages())) > 1:
         ex.status = 207
 
 
 @mutant("unknown-sid-404", "details of an unknown Sid answered 404 (the docs say 200)")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     error = ex.error()
     if ex.method == "GET" and ex.status == 200 and error:
         ex.status = 404
@@ -145,7 +145,7 @@ def _(ex: Exchange) -> None:
 
 
 @mutant("unknown-sid-fabricated", "details of an unknown Sid answered with an SMSMessage")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.method == "GET" and ex.status == 200 and ex.error() and ex.is_json:
         ex.data = {"SMSMessage": {"Sid": ex.path.rsplit("/", 1)[-1].removesuffix(".json")}}
 
@@ -153,15 +153,15 @@ def _(ex: Exchange) -> None:
 # -- SMSMessage fields -----------------------------------------------------------------------
 
 
-def _each(func: Callable[[dict[str, Any], Exchange], None]) -> ResponseRewrite:
-    def rewrite(ex: Exchange) -> None:
+def _each(func: Callable[[dict[str, Any], MutableResponse], None]) -> ResponseRewrite:
+    def rewrite(ex: MutableResponse) -> None:
         for message in ex.messages():
             func(message, ex)
 
     return rewrite
 
 
-MessageRewrite = Callable[[dict[str, Any], Exchange], None]
+MessageRewrite = Callable[[dict[str, Any], MutableResponse], None]
 
 
 def message_mutant(name: str, description: str) -> Callable[[MessageRewrite], MessageRewrite]:
@@ -174,71 +174,71 @@ def message_mutant(name: str, description: str) -> Callable[[MessageRewrite], Me
     return register
 
 
-def _typed(value: int, ex: Exchange) -> int | str:
+def _typed(value: int, ex: MutableResponse) -> int | str:
     """A number as the body's format writes it (XML carries text)."""
     return value if ex.is_json else str(value)
 
 
 @message_mutant("field-missing", "SMSMessage lacks DateCreated")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     m.pop("DateCreated", None)
 
 
 @message_mutant("field-renamed", "SmsUnits spelled SMSUnits")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     m["SMSUnits"] = m.pop("SmsUnits", None)
 
 
 @message_mutant("dsc-as-string", "DetailedStatusCode is a JSON string")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     if ex.is_json and m.get("DetailedStatusCode") is not None:
         m["DetailedStatusCode"] = str(m["DetailedStatusCode"])
 
 
 @message_mutant("dsc-unknown", "DetailedStatusCode outside the registry")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     if m.get("DetailedStatusCode"):
         known = {d.code for d in load_registries().dscs(tolerant=True)}
         m["DetailedStatusCode"] = _typed(max(known) + 1, ex)
 
 
 @message_mutant("status-outside-enum", "Status in capitals (DELIVERED, SENT)")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     m["Status"] = str(m.get("Status", "")).upper()
 
 
 @message_mutant("date-iso-8601", "DateCreated in ISO 8601 with a T and a zone")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     m["DateCreated"] = str(m.get("DateCreated", "")).replace(" ", "T") + "Z"
 
 
 @mutant("sid-null-on-success", "an accepted message has Sid null")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.method == "POST" and ex.status == 200:
         for m in ex.messages():
             m["Sid"] = None
 
 
 @message_mutant("uri-wrong-sid", "Uri names another message")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     if m.get("Sid"):
         m["Uri"] = str(m.get("Uri", "")).replace(str(m["Sid"]), "0" * 32)
 
 
 @message_mutant("uri-json-in-xml", "the XML body's Uri ends in .json")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     if ex.is_xml and m.get("Uri"):
         m["Uri"] = f"{m['Uri']}.json"
 
 
 @message_mutant("account-sid-wrong", "AccountSid in the body is not the caller's")
-def _(m: dict[str, Any], ex: Exchange) -> None:
+def _(m: dict[str, Any], ex: MutableResponse) -> None:
     if m.get("Sid"):
         m["AccountSid"] = "otheraccount"
 
 
 @message_mutant("failure-code-with-sent", "a failure DetailedStatusCode paired with Status sent")
-def _failure_as_sent(message: dict[str, Any], ex: Exchange) -> None:
+def _failure_as_sent(message: dict[str, Any], ex: MutableResponse) -> None:
     failures = {d.code for d in load_registries().failure_dscs()}
     if (
         message.get("DetailedStatusCode") is not None
@@ -248,7 +248,7 @@ def _failure_as_sent(message: dict[str, Any], ex: Exchange) -> None:
 
 
 @message_mutant("dsc-name-mismatch", "DetailedStatus is not the name of DetailedStatusCode")
-def _wrong_name(message: dict[str, Any], ex: Exchange) -> None:
+def _wrong_name(message: dict[str, Any], ex: MutableResponse) -> None:
     if message.get("DetailedStatus"):
         message["DetailedStatus"] = (
             "DELIVERED_TO_OPERATOR"
@@ -258,7 +258,7 @@ def _wrong_name(message: dict[str, Any], ex: Exchange) -> None:
 
 
 @message_mutant("outcome-ignores-number", "every message ends delivered, whatever its recipient")
-def _ignore_test_numbers(message: dict[str, Any], ex: Exchange) -> None:
+def _ignore_test_numbers(message: dict[str, Any], ex: MutableResponse) -> None:
     """Every message ends delivered, whatever its number: consistent, but not the outcome."""
     registries = load_registries()
     final = {d.code for d in registries.dscs() if d.final}
@@ -274,13 +274,13 @@ def _ignore_test_numbers(message: dict[str, Any], ex: Exchange) -> None:
 
 
 @mutant("json-as-text-plain", "JSON bodies labelled text/plain")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.is_json:
         ex.headers["content-type"] = "text/plain; charset=utf-8"
 
 
 @mutant("xml-for-json", ".json requests answered with XML")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     if ex.is_json:
         ex.load()
         ex.body = render_xml(ex.data).encode()
@@ -289,21 +289,21 @@ def _(ex: Exchange) -> None:
 
 
 @mutant("xml-root-renamed", "the XML root is <Response>, not <TwilioResponse>")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     data = ex.load()
     if ex.is_xml and isinstance(data, dict) and "TwilioResponse" in data:
         ex.data = {"Response": data["TwilioResponse"]}
 
 
 @mutant("bulk-as-object", "a bulk answer is its first item, not an array")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     data = ex.load()
     if ex.is_json and isinstance(data, list) and data:
         ex.data = data[0]
 
 
 @mutant("bulk-missing-item", "a bulk answer has one item fewer than recipients")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     data = ex.load()
     if ex.is_json and isinstance(data, list) and len(data) > 1:
         data.pop()
@@ -314,7 +314,7 @@ def _(ex: Exchange) -> None:
 
 
 @mutant("single-as-array", "a single send answered with an array of one")
-def _(ex: Exchange) -> None:
+def _(ex: MutableResponse) -> None:
     data = ex.load()
     if ex.is_json and ex.method == "POST" and isinstance(data, dict) and "SMSMessage" in data:
         ex.data = [data]
@@ -323,7 +323,7 @@ def _(ex: Exchange) -> None:
 # -- requests and behaviour ------------------------------------------------------------------
 
 
-def _force_auth(request: Request) -> None:
+def _force_auth(request: MutableRequest) -> None:
     token = base64.b64encode(f"{DEFAULT_API_KEY}:{DEFAULT_API_TOKEN}".encode())
     request.headers = [(k, v) for k, v in request.headers if k.lower() != b"authorization"]
     request.headers.append((b"authorization", b"Basic " + token))
@@ -336,7 +336,7 @@ _add(
 )
 
 
-def _default_body(request: Request) -> None:
+def _default_body(request: MutableRequest) -> None:
     if (
         request.method == "POST"
         and b"Body=" not in request.body
@@ -386,7 +386,7 @@ _add(
 )
 
 
-def _forget_messages(ex: Exchange) -> None:
+def _forget_messages(ex: MutableResponse) -> None:
     """Details answer every Sid as unknown: the documented error, for the wrong message."""
     if ex.method == "GET" and ex.status == 200 and ex.error() is None and ex.is_json:
         ex.data = {"RestException": {"Status": 200, "Message": "No matching results"}}

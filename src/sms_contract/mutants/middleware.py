@@ -14,8 +14,9 @@ from sms_contract.mutants.asgi import read_body
 
 
 @dataclass
-class Exchange:
-    """One provider-API exchange as a mutant sees it; rewrite `status`, `headers`, `body`."""
+class MutableResponse:
+    """A provider-API response as a mutant sees it (with its request); rewrite `status`,
+    `headers`, `body` or `data`."""
 
     method: str
     path: str
@@ -77,7 +78,7 @@ class Exchange:
 
 
 @dataclass
-class Request:
+class MutableRequest:
     """A request before the simulator sees it; rewrite `headers` or `body`."""
 
     method: str
@@ -86,8 +87,8 @@ class Request:
     body: bytes
 
 
-ResponseRewrite = Callable[[Exchange], None]
-RequestRewrite = Callable[[Request], None]
+ResponseRewrite = Callable[[MutableResponse], None]
+RequestRewrite = Callable[[MutableRequest], None]
 
 
 class Rewrite:
@@ -107,7 +108,7 @@ class Rewrite:
         if scope["type"] != "http" or not scope["path"].startswith("/v"):
             await self.app(scope, receive, send)
             return
-        request = Request(
+        request = MutableRequest(
             scope["method"], scope["path"], list(scope["headers"]), await read_body(receive)
         )
         if self.request:
@@ -133,7 +134,7 @@ class Rewrite:
 
         await self.app(scope, replay, capture)
         headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-        exchange = Exchange(
+        exchange = MutableResponse(
             scope["method"], scope["path"], request.body, start["status"], headers, b"".join(body)
         )
         if self.response:

@@ -12,7 +12,7 @@ import asyncio
 import httptools
 
 
-class Request:
+class ClientRequest:
     """One request as the client sent it: method, target, version, headers, whole body."""
 
     __slots__ = ("body", "headers", "keep_alive", "method", "target", "version")
@@ -41,12 +41,12 @@ class RequestReader:
         self._reader = reader
         self._writer = writer
         self._parser = httptools.HttpRequestParser(self)
-        self._ready: list[Request] = []
-        self._current = Request()
+        self._ready: list[ClientRequest] = []
+        self._current = ClientRequest()
         self._url: list[bytes] = []
         self._body: list[bytes] = []
 
-    async def next(self) -> Request | None:
+    async def next(self) -> ClientRequest | None:
         """The next complete request, or None when the client has closed the connection.
 
         Raises `httptools.HttpParserError` for bytes that are not HTTP/1.x.
@@ -67,7 +67,7 @@ class RequestReader:
 
     # -- httptools callbacks ---------------------------------------------------------------
     def on_message_begin(self) -> None:
-        self._current = Request()
+        self._current = ClientRequest()
         self._url.clear()
         self._body.clear()
 

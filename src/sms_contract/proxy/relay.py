@@ -31,7 +31,7 @@ from sms_contract.cassettes.cassette import Interaction, validate_interaction
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.scope import in_scope
 from sms_contract.contract.violations import Violation
-from sms_contract.proxy.http1 import Request, RequestReader, Response
+from sms_contract.proxy.http1 import ClientRequest, RequestReader, Response
 
 # headers that describe one hop, not the message (RFC 9110 section 7.6.1)
 HOP_BY_HOP = {
@@ -41,7 +41,7 @@ HOP_BY_HOP = {
 
 
 @dataclass
-class Exchange:
+class ProxiedExchange:
     """One proxied request and response, as the proxy saw them."""
 
     method: str
@@ -106,7 +106,7 @@ class ValidatingProxy:
         upstream: str,
         *,
         mode: Mode = "strict",
-        on_exchange: Callable[[Exchange], None] | None = None,
+        on_exchange: Callable[[ProxiedExchange], None] | None = None,
         timeout: float = 60.0,
         keep_exchanges: bool = True,
     ) -> None:
@@ -119,7 +119,7 @@ class ValidatingProxy:
         self.timeout = timeout
         # every exchange, for a caller that reads them afterwards; a long-running proxy passes
         # keep_exchanges=False and counts them in on_exchange, so its memory stays flat
-        self.exchanges: list[Exchange] = []
+        self.exchanges: list[ProxiedExchange] = []
         self.keep_exchanges = keep_exchanges
         self.upstream_errors = 0
         # exchanges are checked on one worker thread, off the event loop: a slow check holds
@@ -225,7 +225,7 @@ class ValidatingProxy:
 
     async def _forward(
         self,
-        request: Request,
+        request: ClientRequest,
         upstream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None,
         writer: asyncio.StreamWriter,
     ) -> tuple[Response | None, tuple[asyncio.StreamReader, asyncio.StreamWriter] | None]:
@@ -258,7 +258,7 @@ class ValidatingProxy:
         await asyncio.get_running_loop().run_in_executor(
             self._checker,
             self._check,
-            Exchange(
+            ProxiedExchange(
                 request.method,
                 self._origin + (self._prefix + target).decode("latin-1"),
                 [
@@ -286,7 +286,7 @@ class ValidatingProxy:
         host, port = self._address
         return await asyncio.open_connection(host, port, ssl=self._tls or None)
 
-    def _request_bytes(self, request: Request, target: bytes) -> bytes:
+    def _request_bytes(self, request: ClientRequest, target: bytes) -> bytes:
         """The request as the upstream gets it: Host rewritten, body whole with its length."""
         lines = [
             request.method.encode("ascii"), b" ", self._prefix, target,
@@ -321,7 +321,7 @@ class ValidatingProxy:
                 await writer.drain()
         return None, None
 
-    def _check(self, exchange: Exchange) -> None:
+    def _check(self, exchange: ProxiedExchange) -> None:
         """Check one exchange (on the checker thread). Outside the contract's paths it is only
         counted; inside them a wrong method or an unknown operation is a finding."""
         exchange.outside = not in_scope(exchange.url)
@@ -360,7 +360,7 @@ class CassetteWriter:
         self.count = 0
         self._handle: TextIO | None = None
 
-    def add(self, exchange: Exchange, secrets: tuple[str, ...] = ()) -> None:
+    def add(self, exchange: ProxiedExchange, secrets: tuple[str, ...] = ()) -> None:
         from vcr.serializers import compat, yamlserializer
 
         request, response = _recorded(exchange, secrets)
@@ -382,7 +382,7 @@ class CassetteWriter:
             self._handle = None
 
 
-def _recorded(exchange: Exchange, secrets: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
+def _recorded(exchange: ProxiedExchange, secrets: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
     """The exchange as vcrpy's request and response, scrubbed."""
     from vcr.request import Request as VcrRequest
 
@@ -408,7 +408,9 @@ def _recorded(exchange: Exchange, secrets: tuple[str, ...]) -> tuple[Any, dict[s
     return request, response
 
 
-def write_cassette(exchanges: list[Exchange], path: Path, secrets: tuple[str, ...] = ()) -> None:
+def write_cassette(
+    exchanges: list[ProxiedExchange], path: Path, secrets: tuple[str, ...] = ()
+) -> None:
     """The exchanges as one vcrpy cassette, through the same scrubber as recording."""
     writer = CassetteWriter(path)
     try:

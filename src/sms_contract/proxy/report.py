@@ -19,7 +19,7 @@ from sms_contract.cassettes.filters import redact_url, scrub
 from sms_contract.checks.coverage import API_GROUPS, Coverage, Gate
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.violations import Report
-from sms_contract.proxy.relay import Exchange
+from sms_contract.proxy.relay import ProxiedExchange
 
 # what the report keeps word for word; beyond this only the counts grow
 MAX_FAILURE_LINES = 1000
@@ -69,7 +69,7 @@ class ProxyReport:
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets)
 
-    def add(self, exchange: Exchange, index: int) -> None:
+    def add(self, exchange: ProxiedExchange, index: int) -> None:
         """Count one exchange the proxy relayed (`index`: its place in the session)."""
         if exchange.outside:
             path = redact_url(exchange.url).split("://", 1)[-1].partition("?")[0]

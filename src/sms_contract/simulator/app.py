@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sms_contract.simulator import control
-from sms_contract.simulator.callbacks import CallbackSender, run_sender
+from sms_contract.simulator.callback_sender import CallbackSender, run_sender
 from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.responses import error_response
 from sms_contract.simulator.routes import provider_api

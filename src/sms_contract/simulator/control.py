@@ -25,8 +25,8 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from sms_contract.contract.registry import load_registries
-from sms_contract.simulator import scenarios
-from sms_contract.simulator.callbacks import deliver_click
+from sms_contract.simulator import final_codes
+from sms_contract.simulator.callback_sender import deliver_click
 from sms_contract.simulator.state import SimulatorState
 
 
@@ -128,9 +128,9 @@ async def list_scenarios(request: Request) -> JSONResponse:
         {
             "test_numbers": {
                 number: {"DetailedStatusCode": d.code, "Status": d.status, "DetailedStatus": d.name}
-                for number, d in scenarios.test_numbers().items()
+                for number, d in final_codes.codes_by_test_number().items()
             },
-            "default": scenarios.default_final().code,
+            "default": final_codes.default_final().code,
         }
     )
 

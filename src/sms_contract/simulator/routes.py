@@ -20,7 +20,7 @@ from starlette.responses import Response
 from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.registry import load_registries
 from sms_contract.contract.resources import schemas_dir
-from sms_contract.simulator import lifecycle, scenarios
+from sms_contract.simulator import final_codes, lifecycle
 from sms_contract.simulator.responses import (
     body_response,
     error_response,
@@ -231,7 +231,7 @@ async def _send(
     if len(recipients) > _limit("send-request.json", "To", "maxItems"):
         return error_response("static_bulk_too_many", as_json)
     items = [(str(number), body, form["From"]) for number in recipients]
-    if not any(scenarios.is_valid_number(n) for n, _, _ in items):
+    if not any(final_codes.is_valid_number(n) for n, _, _ in items):
         return error_response(
             "all_numbers_invalid", as_json, number=",".join(n for n, _, _ in items)
         )
@@ -260,7 +260,7 @@ def _bulksend(state: SimulatorState, account: str, form: dict[str, Any], as_json
         if len(body) > _body_max():
             return error_response("body_invalid", as_json)
         items.append((str(message.get("To", "")), body, sender))
-    if not any(scenarios.is_valid_number(n) and b for n, b, _ in items):
+    if not any(final_codes.is_valid_number(n) and b for n, b, _ in items):
         return error_response(
             "all_numbers_invalid", as_json, number=",".join(n for n, _, _ in items)
         )
@@ -283,7 +283,7 @@ def _accept(
     stored: list[Message] = []
     out: list[dict[str, Any]] = []
     for number, body, sender in items:
-        if not scenarios.is_valid_number(number) or not body:
+        if not final_codes.is_valid_number(number) or not body:
             out.append(failed_item(account, number or None, body, invalid_number))
             continue
         message = Message(
@@ -294,7 +294,7 @@ def _accept(
             body=body,
             encoding=form.get("EncodingType", "plain"),
             created_at=now,
-            final_code=scenarios.outcome(number, body).code,
+            final_code=final_codes.outcome(number, body).code,
             forced_code=None,
             forced_at=None,
             status_callback=form.get("StatusCallback"),

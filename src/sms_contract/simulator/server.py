@@ -7,7 +7,6 @@ import threading
 import time
 from collections.abc import Iterator
 
-import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
@@ -38,13 +37,3 @@ def running(
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-
-
-def add_account(base_url: str, account: str) -> str:
-    """Add an account (same credentials) to a running simulator through its control API.
-
-    Each account has its own rate-limit window, so a run can keep its rate-limit probes and its
-    fuzz pass from throttling each other.
-    """
-    httpx.post(f"{base_url}/_control/accounts", json={"account": account}).raise_for_status()
-    return account

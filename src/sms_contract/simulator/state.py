@@ -11,14 +11,14 @@ from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.store import Store
 
 if TYPE_CHECKING:
-    from sms_contract.simulator.callbacks import CallbackSender
+    from sms_contract.simulator.callback_sender import CallbackSender
 
 
 class SimulatorState:
     """Shared by the provider API, the control API and the callback sender."""
 
     def __init__(self, config: SimulatorConfig, callbacks: CallbackSender | None = None) -> None:
-        from sms_contract.simulator.callbacks import CallbackSender
+        from sms_contract.simulator.callback_sender import CallbackSender
         from sms_contract.simulator.routes import RateLimiter
 
         self.config = config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sms_contract.simulator.callbacks import Callback, CallbackSender, Payload
+from sms_contract.simulator.callback_sender import Callback, CallbackSender, Payload
 
 
 class JsonCallbacks(CallbackSender):

@@ -20,7 +20,7 @@ def final_codes() -> list[DetailedStatusCode]:
     return [d for d in load_registries().dscs() if d.final]
 
 
-def test_numbers() -> dict[str, DetailedStatusCode]:
+def codes_by_test_number() -> dict[str, DetailedStatusCode]:
     """Every test number and the final code it drives."""
     return {number_for(d.code): d for d in final_codes()}
 
@@ -43,4 +43,4 @@ def outcome(to: str, body: str) -> DetailedStatusCode:
     marker = _MARKER.search(body or "")
     if marker and int(marker.group(1)) in by_code:
         return by_code[int(marker.group(1))]
-    return test_numbers().get(to.strip(), default_final())
+    return codes_by_test_number().get(to.strip(), default_final())
