@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import datetime as dt
-import itertools
-import signal
 import socket
 import sys
-import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from sms_contract.cassettes.filters import redact_url
 from sms_contract.checks.coverage import Gate
 from sms_contract.cli.group import (
     EXIT_NOTHING_CHECKED,
@@ -41,6 +34,9 @@ from sms_contract.simulator.config import (
     DEFAULT_DB,
     SimulatorConfig,
 )
+
+if TYPE_CHECKING:
+    from sms_contract.proxy.report import ProxyReport
 
 
 @main.command()
@@ -175,8 +171,7 @@ def proxy(
           --report proxy.html --fail-on-violation
     """
     require_contract()
-    from sms_contract.proxy.relay import CassetteWriter, ProxiedExchange, ValidatingProxy
-    from sms_contract.proxy.report import ProxyReport
+    from sms_contract.proxy.session import new_report, run_proxy
 
     if not upstream.startswith(("http://", "https://")):
         fail(f"--upstream must start with http:// or https://, got {upstream!r}")
@@ -186,83 +181,43 @@ def proxy(
     report_path(report)
     if record is not None:
         writable_folder(record, "--record")
-    upstream_shown = redact_url(upstream)
-    secrets: set[str] = set()
-    # counted as they come and written as they come: nothing of an exchange is kept, so a
-    # proxy that runs for days holds the same memory as one that ran for a minute
-    run = ProxyReport(
-        upstream_shown, mode, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), gate=gate
-    )
+    run = new_report(upstream, mode, gate)
     gate_in_scope(gate, run.coverage, "proxy")
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    writer = CassetteWriter(record / f"proxy-{stamp}.yaml") if record is not None else None
-    seen = itertools.count()
-
-    def counted(exchange: ProxiedExchange) -> None:
-        for name, value in exchange.request_headers:
-            if name.lower() == "authorization" and " " in value:
-                secrets.update(credentials(value))
-        run.secrets = tuple(secrets)
-        for violation in exchange.violations:
-            click.echo(run.scrub(f"violation: {violation}"), err=True)
-        run.add(exchange, next(seen))
-        # the cassette holds what the contract speaks for, so validating it later agrees with
-        # the proxy; the rest of the traffic is only listed
-        if writer is not None and not exchange.outside:
-            writer.add(exchange, run.secrets)
-
     try:
-        app = ValidatingProxy(upstream, mode=mode, on_exchange=counted, keep_exchanges=False)
+        run_proxy(
+            upstream,
+            host,
+            int(port_text),
+            run,
+            record=record,
+            on_listening=lambda url: click.echo(
+                f"sms-contract proxy on {url} -> {run.upstream}", err=True
+            ),
+            on_violation=lambda line: click.echo(line, err=True),
+        )
     except ValueError as exc:
         fail(str(exc))
-    started = time.perf_counter()
-
-    async def serve_until_signalled() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            # where the loop cannot (Windows), Ctrl-C arrives as KeyboardInterrupt below
-            with contextlib.suppress(NotImplementedError):
-                loop.add_signal_handler(signum, stop.set)
-        await app.serve(host, int(port_text), stop, lambda url: click.echo(
-            f"sms-contract proxy on {url} -> {upstream_shown}", err=True))  # fmt: skip
-
-    try:
-        asyncio.run(serve_until_signalled())
-    except KeyboardInterrupt:
-        pass  # the summary follows, as after a signal
     except OSError as exc:
         fail(f"cannot listen on {listen}: {exc.strerror or exc}")
-    finally:
-        if writer is not None:
-            writer.close()
-    run.upstream_errors = app.upstream_errors
-    run.seconds = time.perf_counter() - started
-    run.coverage.narrow_to_seen_providers()
     print_proxy_summary(run)
     if report:
         write_report(report, run.to_html if is_html(report) else run.to_markdown)
-    if app.upstream_errors:
-        click.echo(f"{app.upstream_errors} requests could not reach {upstream_shown}", err=True)
+    if run.upstream_errors:
+        click.echo(f"{run.upstream_errors} requests could not reach {run.upstream}", err=True)
+    sys.exit(proxy_exit_code(run, fail_on_violation))
+
+
+def echo_err(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def proxy_exit_code(run: ProxyReport, fail_on_violation: bool) -> int:
+    """1 for uncovered behaviours the gate requires; with --fail-on-violation, 1 for a
+    violation and 5 when nothing was checked (an unreachable upstream, an idle proxy)."""
     if run.uncovered:
-        sys.exit(EXIT_VIOLATIONS)
+        return EXIT_VIOLATIONS
     if not fail_on_violation:
-        sys.exit(EXIT_OK)
+        return EXIT_OK
     if run.failed:
-        sys.exit(EXIT_VIOLATIONS)
-    # a gate that checked nothing (an unreachable upstream, an idle proxy) is never green
-    sys.exit(EXIT_OK if run.checked else EXIT_NOTHING_CHECKED)
-
-
-def credentials(authorization: str) -> set[str]:
-    """The secret parts of an Authorization value: the whole credential and, for Basic, the
-    token inside it, so neither can reach a log or a report."""
-    import base64
-    import binascii
-
-    scheme, _, credential = authorization.partition(" ")
-    found = {credential}
-    if scheme.lower() == "basic":
-        with contextlib.suppress(binascii.Error, UnicodeDecodeError):
-            found.add(base64.b64decode(credential).decode("utf-8").partition(":")[2])
-    return {s for s in found if s}
+        return EXIT_VIOLATIONS
+    return EXIT_OK if run.checked else EXIT_NOTHING_CHECKED
