@@ -318,6 +318,22 @@ def validate_files(
 SECRET_HEADERS = ("authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key")
 
 
+def _clean_text(value: Any, secrets: tuple[str, ...]) -> Any:
+    """`value` (bytes, text or anything else) with every secret replaced."""
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", "surrogateescape")
+        return scrub(text, secrets).encode("utf-8", "surrogateescape")
+    if isinstance(value, str):
+        return scrub(value, secrets)
+    return value
+
+
+def _drop_secret_headers(headers: Any) -> None:
+    for name in list(headers):
+        if name.lower() in SECRET_HEADERS:
+            del headers[name]
+
+
 def scrubber(
     secrets: Iterable[str] = (),
     rename: tuple[str, str] | None = None,
@@ -332,35 +348,22 @@ def scrubber(
     values = tuple(s for s in secrets if s)
     new_host = rename[1].split("//", 1)[-1].rstrip("/") if rename else ""
 
-    def clean_text(value: Any) -> Any:
-        if isinstance(value, bytes):
-            text = value.decode("utf-8", "surrogateescape")
-            return scrub(text, values).encode("utf-8", "surrogateescape")
-        if isinstance(value, str):
-            return scrub(value, values)
-        return value
-
     def before_record_request(request: Any) -> Any:
-        for name in list(request.headers):
-            if name.lower() in SECRET_HEADERS:
-                del request.headers[name]
-        request.uri = clean_text(redact_url(request.uri))
+        _drop_secret_headers(request.headers)
+        request.uri = _clean_text(redact_url(request.uri), values)
         if rename and request.uri.startswith(rename[0]):
             request.uri = rename[1].rstrip("/") + request.uri[len(rename[0].rstrip("/")) :]
             for name in list(request.headers):
                 if name.lower() == "host":
                     request.headers[name] = new_host
-        request.body = clean_text(request.body)
+        request.body = _clean_text(request.body, values)
         return request
 
     def before_record_response(response: dict[str, Any]) -> dict[str, Any]:
-        headers = response.get("headers") or {}
-        for name in list(headers):
-            if name.lower() in SECRET_HEADERS:
-                del headers[name]
+        _drop_secret_headers(response.get("headers") or {})
         body = response.get("body")
         if isinstance(body, dict) and "string" in body:
-            body["string"] = clean_text(body["string"])
+            body["string"] = _clean_text(body["string"], values)
         return response
 
     return before_record_request, before_record_response

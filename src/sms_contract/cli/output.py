@@ -14,6 +14,8 @@ from sms_contract.cli.group import fail
 from sms_contract.cli.options import ReportArgs
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from sms_contract.proxy.report import ProxyReport
 
 
@@ -82,55 +84,63 @@ def print_proxy_summary(report: ProxyReport) -> None:
 
 
 def print_summary(report: Any, console: Any) -> None:
-    from rich.table import Table
-
-    from sms_contract.report import short
-
+    """The tables, the failures and what did not run, the coverage, then the verdict."""
     if report.outcomes:
-        table = Table(title="Conformance by operation", title_justify="left")
-        for column in ("operation", "passed", "failed", "not run", "failing checks @ field"):
-            table.add_column(column)
-        for op, passed, failed, not_run, findings in report.by_operation():
-            style = "red" if failed else None
-            table.add_row(
-                short(op),
-                str(passed),
-                str(failed),
-                str(not_run),
-                "\n".join(findings) or "-",
-                style=style,
-            )
-        console.print(table)
+        console.print(_outcome_table(report))
     if report.fuzz:
-        table = Table(title="Fuzz (schemathesis)", title_justify="left")
-        for column in ("operation", "mode", "cases", "result"):
-            table.add_column(column)
-        for r in report.fuzz:
-            result = ", ".join(sorted({f.check for f in r.failures})) or r.status
-            style = "red" if r.failures else None
-            table.add_row(short(r.operation), r.mode, str(r.cases), result, style=style)
-        console.print(table)
-    failures = report.failures()
-    if failures:
-        console.print("[bold]Failures[/bold]")
-        for line in failures:
-            console.print(f"  {line}", markup=False, highlight=False)
-    not_run = [o for o in report.outcomes if o.status == "not run"]
-    if not_run:
-        console.print(f"[bold]Not run[/bold] ({len(not_run)})")
-        for o in not_run[:20]:
-            console.print(f"  {o.id}: {o.reason}", markup=False, highlight=False)
+        console.print(_fuzz_table(report))
+    _print_lines(console, "Failures", report.failures())
+    not_run = [f"{o.id}: {o.reason}" for o in report.outcomes if o.status == "not run"]
+    _print_lines(console, f"Not run ({len(not_run)})", not_run[:20])
     coverage = getattr(report, "coverage", None)
     if coverage is not None:
         console.print(f"coverage: {coverage.summary()}", markup=False, highlight=False)
         for line in report.gate_lines():
             console.print(line, markup=False, highlight=False)
-    colour = (
-        "red"
-        if report.failed or report.interrupted or report.uncovered or not report.checked
-        else "green"
-    )
-    console.print(f"[bold {colour}]{report.verdict()}[/]", highlight=False)
+    green = not (report.failed or report.interrupted or report.uncovered or not report.checked)
+    console.print(f"[bold {'green' if green else 'red'}]{report.verdict()}[/]", highlight=False)
+
+
+def _print_lines(console: Any, title: str, lines: list[str]) -> None:
+    if lines:
+        console.print(f"[bold]{title}[/bold]")
+        for line in lines:
+            console.print(f"  {line}", markup=False, highlight=False)
+
+
+def _outcome_table(report: Any) -> Table:
+    from rich.table import Table
+
+    from sms_contract.report import short
+
+    table = Table(title="Conformance by operation", title_justify="left")
+    for column in ("operation", "passed", "failed", "not run", "failing checks @ field"):
+        table.add_column(column)
+    for op, passed, failed, not_run, findings in report.by_operation():
+        table.add_row(
+            short(op),
+            str(passed),
+            str(failed),
+            str(not_run),
+            "\n".join(findings) or "-",
+            style="red" if failed else None,
+        )
+    return table
+
+
+def _fuzz_table(report: Any) -> Table:
+    from rich.table import Table
+
+    from sms_contract.report import short
+
+    table = Table(title="Fuzz (schemathesis)", title_justify="left")
+    for column in ("operation", "mode", "cases", "result"):
+        table.add_column(column)
+    for r in report.fuzz:
+        result = ", ".join(sorted({f.check for f in r.failures})) or r.status
+        style = "red" if r.failures else None
+        table.add_row(short(r.operation), r.mode, str(r.cases), result, style=style)
+    return table
 
 
 # off a terminal (a CI log), a long run says where it is this often (seconds), one plain line

@@ -31,13 +31,39 @@ def _matches(variant: Variant, parent: str | None, key: str) -> bool:
     return key in variant.fields or (parent is not None and f"{parent}.{key}" in variant.fields)
 
 
+def _convert(variant: Variant, value: Any, here: str, catalogue: set[Any]) -> tuple[Any, str]:
+    """`value` read through `variant`, and what was accepted ("" when the variant did not
+    apply). `catalogue` holds the codes and statuses only the variant catalogues name."""
+    if variant.kind == "digit-string-to-integer" and isinstance(value, str):
+        if _DIGITS.match(value):
+            return int(value), f"string {value!r} read as integer"
+    elif variant.kind == "exotel-date-iso" and isinstance(value, str):
+        converted = _iso_to_exotel(value)
+        if converted is not None:
+            return converted, f"{value!r} read as {converted!r}"
+    elif variant.kind == "catalogue" and value in catalogue:
+        return value, f"{value!r} is not in the reference tables"
+    return value, ""
+
+
 def normalize(data: Any, provider: str) -> tuple[Any, list[AcceptedVariant]]:
     """Return `data` with `provider`'s known variants normalised, and what was accepted."""
     registries = load_registries()
     variants = [v for v in registries.variants if v.provider == provider]
-    catalogue_codes = {d.code for d in registries.detailed_status_codes if d.catalogue == VARIANT}
-    catalogue_statuses = {s.status for s in registries.exotel_statuses if s.catalogue == VARIANT}
+    catalogue: set[Any] = {
+        d.code for d in registries.detailed_status_codes if d.catalogue == VARIANT
+    } | {s.status for s in registries.exotel_statuses if s.catalogue == VARIANT}
     accepted: list[AcceptedVariant] = []
+
+    def renamed(key: str, pointer: str) -> str:
+        name = key
+        for variant in variants:
+            if variant.kind == "rename" and key in variant.rename:
+                name = variant.rename[key]
+                accepted.append(
+                    AcceptedVariant(variant.id, f"{pointer}/{key}", f"{key} read as {name}")
+                )
+        return name
 
     def visit(node: Any, pointer: str, parent: str | None) -> Any:
         if isinstance(node, list):
@@ -46,42 +72,14 @@ def normalize(data: Any, provider: str) -> tuple[Any, list[AcceptedVariant]]:
             return node
         out: dict[str, Any] = {}
         for key, value in node.items():
-            name = key
-            for variant in variants:
-                if variant.kind == "rename" and key in variant.rename:
-                    name = variant.rename[key]
-                    accepted.append(
-                        AcceptedVariant(variant.id, f"{pointer}/{key}", f"{key} read as {name}")
-                    )
+            name = renamed(key, pointer)
             here = f"{pointer}/{name}"
             value = visit(value, here, name)
             for variant in variants:
-                if not _matches(variant, parent, name):
-                    continue
-                if (
-                    variant.kind == "digit-string-to-integer"
-                    and isinstance(value, str)
-                    and _DIGITS.match(value)
-                ):
-                    accepted.append(
-                        AcceptedVariant(variant.id, here, f"string {value!r} read as integer")
-                    )
-                    value = int(value)
-                elif variant.kind == "exotel-date-iso" and isinstance(value, str):
-                    converted = _iso_to_exotel(value)
-                    if converted is not None:
-                        accepted.append(
-                            AcceptedVariant(variant.id, here, f"{value!r} read as {converted!r}")
-                        )
-                        value = converted
-                elif variant.kind == "catalogue" and (
-                    value in catalogue_codes or value in catalogue_statuses
-                ):
-                    accepted.append(
-                        AcceptedVariant(
-                            variant.id, here, f"{value!r} is not in the reference tables"
-                        )
-                    )
+                if _matches(variant, parent, name):
+                    value, note = _convert(variant, value, here, catalogue)
+                    if note:
+                        accepted.append(AcceptedVariant(variant.id, here, note))
             out[name] = value
         return out
 

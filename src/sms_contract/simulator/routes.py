@@ -85,7 +85,27 @@ async def provider_api(request: Request) -> Response:
     state: SimulatorState = request.app.state.simulator
     path = request.url.path
     as_json = path.endswith(".json")
-    match = _PATH.match(path)
+    found = _account(request, state, as_json)
+    if isinstance(found, Response):
+        return found
+    account, tail = found
+    method = request.method
+    forced = state.take_forced_error(account, "details" if method == "GET" else "send")
+    if forced:
+        return error_response(forced, as_json, n=1, number="", body="", version="v1")
+    if method == "POST":
+        return await _post(request, state, account, tail, as_json)
+    if method in ("GET", "HEAD"):
+        return _get(state, account, tail, as_json)
+    return _not_allowed(tail, as_json)
+
+
+def _account(
+    request: Request, state: SimulatorState, as_json: bool
+) -> tuple[str, list[str]] | Response:
+    """The account and the path after it, or the documented error for the path or the
+    credentials (checked in the order the reference's error table implies)."""
+    match = _PATH.match(request.url.path)
     if not match:
         return error_response("accounts_missing", as_json)
     if match.group("version") != "v1":
@@ -98,33 +118,33 @@ async def provider_api(request: Request) -> Response:
     auth_error = _authenticate(request, state)
     if auth_error:
         return error_response(auth_error, as_json)
-    account = parts[1]
-    if account not in state.accounts():
+    if parts[1] not in state.accounts():
         return error_response("forbidden_resource", as_json)
-    tail = [p.removesuffix(".json") for p in parts[2:]]
-    method = request.method
-    forced = state.take_forced_error(account, "details" if method == "GET" else "send")
-    if forced:
-        return error_response(forced, as_json, n=1, number="", body="", version="v1")
-    if method == "POST":
-        if not state.limiter.allow(account, "POST", state.config.post_limit_per_minute):
-            return error_response("post_rate_limited", as_json)
-        if tail in (["Sms", "send"], ["Sms", "bulksend"]):
-            return await _send(request, state, account, as_json, bulk=tail[1] == "bulksend")
-        if tail in (["Sms"], []):
-            return error_response("invalid_parameters_sms_root", as_json)
-        return _not_allowed(tail, as_json)
-    if method in ("GET", "HEAD"):
-        if not state.limiter.allow(account, "GET", state.config.get_limit_per_minute):
-            return error_response("get_rate_limited", as_json)
-        if len(tail) == 3 and tail[0] in ("SMS", "Sms") and tail[1] == "Messages":
-            return _details(state, account, tail[2], as_json)
-        if tail in (["Sms"], []):
-            return error_response("invalid_parameters_sms_root", as_json)
-        if tail in (["Sms", "send"], ["Sms", "bulksend"]):
-            return _not_allowed(tail, as_json)
-        return error_response("get_invalid_endpoint", as_json)
+    return parts[1], [p.removesuffix(".json") for p in parts[2:]]
+
+
+async def _post(
+    request: Request, state: SimulatorState, account: str, tail: list[str], as_json: bool
+) -> Response:
+    if not state.limiter.allow(account, "POST", state.config.post_limit_per_minute):
+        return error_response("post_rate_limited", as_json)
+    if tail in (["Sms", "send"], ["Sms", "bulksend"]):
+        return await _send(request, state, account, as_json, bulk=tail[1] == "bulksend")
+    if tail in (["Sms"], []):
+        return error_response("invalid_parameters_sms_root", as_json)
     return _not_allowed(tail, as_json)
+
+
+def _get(state: SimulatorState, account: str, tail: list[str], as_json: bool) -> Response:
+    if not state.limiter.allow(account, "GET", state.config.get_limit_per_minute):
+        return error_response("get_rate_limited", as_json)
+    if len(tail) == 3 and tail[0] in ("SMS", "Sms") and tail[1] == "Messages":
+        return _details(state, account, tail[2], as_json)
+    if tail in (["Sms"], []):
+        return error_response("invalid_parameters_sms_root", as_json)
+    if tail in (["Sms", "send"], ["Sms", "bulksend"]):
+        return _not_allowed(tail, as_json)
+    return error_response("get_invalid_endpoint", as_json)
 
 
 def _not_allowed(tail: list[str], as_json: bool) -> Response:
