@@ -7,8 +7,8 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
+from tests.factories import sms_message
 
-from factories import sms_message
 from sms_contract.checks import coverage as cov
 from sms_contract.checks.coverage import Coverage
 from sms_contract.checks.validate import validate_callback, validate_exchange, validate_response

@@ -172,11 +172,12 @@ def test_fuzz_fills_coverage() -> None:
 
 
 def test_proxy_report_counts_what_the_traffic_exercised(tmp_path: Path) -> None:
+    from tests.test_proxy import run_through_proxy
+
     from sms_contract.checks.coverage import Gate
     from sms_contract.mutants import catalogue
     from sms_contract.proxy.report import ProxyReport
     from sms_contract.simulator import SimulatorConfig, create_app
-    from test_proxy import run_through_proxy
 
     for app, failing in (
         (create_app(SimulatorConfig(db=":memory:")), False),

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 import yaml
 
-from sms_contract import validate_callback, validate_response
+from sms_contract import Mode, validate_callback, validate_response
 
 EXAMPLES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "doc_examples.yaml").read_text()
 )["examples"]
 
 
-def _validate(example: dict[str, Any], mode: str) -> Any:
+def _validate(example: dict[str, Any], mode: Mode) -> Any:
     if example["kind"] == "callback":
         return validate_callback(
             example["provider"], example["body"], example["content_type"], mode
@@ -40,7 +40,7 @@ def test_example_is_transcribed_verbatim(example: dict[str, Any], reference_dir:
 
 @pytest.mark.parametrize("mode", ["strict", "tolerant"])
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e["id"] for e in EXAMPLES])
-def test_example_outcome(example: dict[str, Any], mode: str) -> None:
+def test_example_outcome(example: dict[str, Any], mode: Mode) -> None:
     report = _validate(example, mode)
     outcome = example[mode]
     if outcome == "pass":

@@ -18,41 +18,44 @@ from sms_contract.contract.spec import load_contract
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every node of a payload with its path."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _walk(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk(value, (*path, index))
+
+
+def _replaced(data: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """A copy of `data` with the node at `path` (not the root) replaced by `value`."""
+    out = copy.deepcopy(data)
+    target = out
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return out
+
+
 def _mutations(data: Any) -> Iterator[Any]:
     """The payload itself and a few ways of breaking it: a number as text, a key dropped,
     an extra key, a null, a wrong enum-like string."""
     yield data
-
-    def walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-        yield path, node
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield from walk(value, (*path, key))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                yield from walk(value, (*path, index))
-
-    def replaced(path: tuple[Any, ...], value: Any) -> Any:
-        out = copy.deepcopy(data)
-        target = out
-        for part in path[:-1]:
-            target = target[part]
-        target[path[-1]] = value
-        return out
-
-    for path, node in list(walk(data))[1:]:
+    for path, node in list(_walk(data))[1:]:
         if isinstance(node, bool):
             continue
         if isinstance(node, int):
-            yield replaced(path, str(node))
+            yield _replaced(data, path, str(node))
         elif isinstance(node, str):
-            yield replaced(path, node.upper() + "!")
-            yield replaced(path, None)
+            yield _replaced(data, path, node.upper() + "!")
+            yield _replaced(data, path, None)
         elif isinstance(node, dict) and node:
             smaller = dict(node)
             smaller.pop(next(iter(node)))
-            yield replaced(path, smaller) if path else smaller
-            yield replaced(path, {**node, "Unexpected": 1}) if path else {**node, "Unexpected": 1}
+            yield _replaced(data, path, smaller)
+            yield _replaced(data, path, {**node, "Unexpected": 1})
 
 
 def _cases() -> Iterator[tuple[str, Any, Any]]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
-from sms_contract import validate_exchange, validate_response
+from sms_contract import Report, validate_exchange, validate_response
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.contract import mobizon
+from sms_contract.contract.resources import mobizon_openapi_path
 
 SEND = "https://api.mobizon.kz/service/message/sendsmsmessage?output=json&api=v1&apiKey=K"
 STATUS = "https://api.mobizon.kz/service/message/getSMSStatus?output=json&apiKey=K"
@@ -16,7 +18,11 @@ STATUS_XML = "https://api.mobizon.kz/service/message/getSMSStatus?output=xml&api
 JSON = {"Content-Type": "application/json"}
 XML = {"Content-Type": "application/xml"}
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
-SENT = {"code": 0, "data": {"campaignId": 1, "messageId": 2, "status": 2}, "message": ""}
+SENT: dict[str, Any] = {
+    "code": 0,
+    "data": {"campaignId": 1, "messageId": 2, "status": 2},
+    "message": "",
+}
 ITEM = {
     "id": 5,
     "status": "DELIVRD",
@@ -31,8 +37,8 @@ ITEM_XML = (
 )
 
 
-def _checks(report: list[object]) -> set[str]:
-    return {v.check for v in report}  # type: ignore[attr-defined]
+def _checks(report: Report) -> set[str]:
+    return {v.check for v in report}
 
 
 def _body(value: object) -> bytes:
@@ -150,7 +156,7 @@ def test_the_api_key_never_stays_in_a_url() -> None:
 
 def test_every_code_has_a_situation_and_a_data_shape() -> None:
     shapes = json.loads(
-        (mobizon.mobizon_openapi_path().parent / "schemas/mobizon/result-data.json").read_text()
+        (mobizon_openapi_path().parent / "schemas/mobizon/result-data.json").read_text()
     )["$defs"]
     for row in mobizon.result_codes().values():
         assert row.situations, row.code

@@ -21,10 +21,10 @@ import yaml
 
 from sms_contract.contract import mobizon
 from sms_contract.contract.forms import FormError, decode_form
-from sms_contract.contract.registry import HttpError, load_registries
+from sms_contract.contract.registry import HttpError, Registries, load_registries
 from sms_contract.contract.resources import mobizon_openapi_path
 from sms_contract.contract.schemastore import resolve, schema_uri
-from sms_contract.contract.spec import Operation, load_contract
+from sms_contract.contract.spec import Contract, Operation, load_contract
 from sms_contract.contract.violations import Report
 
 # the groups, in the order a report shows them; `--require-coverage` names them
@@ -126,19 +126,35 @@ def _form_request(operation: Operation) -> str:
     return f"{operation.method} {operation.path.removesuffix('.json')}"
 
 
+Row = tuple[str, str, str, str]
+
+
 @functools.cache
-def contract_items() -> tuple[tuple[str, str, str, str], ...]:
+def contract_items() -> tuple[Row, ...]:
     """(group, key, label, provider) of every documented behaviour, read from the contract."""
     contract = load_contract()
-    registries = contract.registries
-    rows: list[tuple[str, str, str, str]] = []
-    for op in contract.operations:
-        rows.append((OPERATIONS, op.label, op.label, "exotel"))
+    return (
+        *_operation_rows(contract),
+        *_code_rows(contract.registries),
+        *_callback_rows(contract.registries),
+        *_parameter_rows(contract),
+    )
+
+
+def _operation_rows(contract: Contract) -> list[Row]:
+    """Each operation, and each HTTP status documented for it."""
+    rows: list[Row] = [(OPERATIONS, op.label, op.label, "exotel") for op in contract.operations]
     rows += _mobizon_operations()
     for op in contract.operations:
         for http in sorted(s for s in op.responses if s.isdigit()):
             rows.append((HTTP_STATUSES, f"{op.label} {http}", f"{op.label} -> {http}", "exotel"))
     rows += _mobizon_statuses()
+    return rows
+
+
+def _code_rows(registries: Registries) -> list[Row]:
+    """Each error row, result code, Status and DetailedStatusCode of the registries."""
+    rows: list[Row] = []
     for error in registries.http_errors:
         code = "" if error.code is None else f" {error.code}"
         rows.append((ERROR_ROWS, error.id, f"HTTP {error.status}{code} {error.id}", "exotel"))
@@ -152,8 +168,15 @@ def contract_items() -> tuple[tuple[str, str, str, str], ...]:
         rows.append((STATUSES, key, key, "mobizon"))
     for dsc in registries.dscs():
         rows.append((DETAILED_STATUS_CODES, str(dsc.code), f"{dsc.code} {dsc.name}", "exotel"))
-    for kind, name in EXOTEL_CALLBACKS.items():
-        rows.append((CALLBACK_TYPES, f"{kind} callback", f"exotel {name}", "exotel"))
+    return rows
+
+
+def _callback_rows(registries: Registries) -> list[Row]:
+    """Each callback type of each provider."""
+    rows: list[Row] = [
+        (CALLBACK_TYPES, f"{kind} callback", f"exotel {name}", "exotel")
+        for kind, name in EXOTEL_CALLBACKS.items()
+    ]
     for provider, types in (
         ("bandwidth", registries.bandwidth["types"]),
         ("hubbucs", registries.hubbucs["types"]),
@@ -162,6 +185,12 @@ def contract_items() -> tuple[tuple[str, str, str, str], ...]:
         for row in types:
             key = f"{provider} {row['type']}"
             rows.append((CALLBACK_TYPES, key, key, provider))
+    return rows
+
+
+def _parameter_rows(contract: Contract) -> list[Row]:
+    """Each optional request parameter (once for an operation's two formats)."""
+    rows: list[Row] = []
     seen_requests: set[str] = set()
     for op in contract.operations:
         request = _form_request(op)
@@ -175,7 +204,7 @@ def contract_items() -> tuple[tuple[str, str, str, str], ...]:
             for name in _optional_parameters({"$ref": schema_uri(mop.request_schema)}):
                 key = f"{mop.label} {name}"
                 rows.append((PARAMETERS, key, f"{mop.label}: {name}", "mobizon"))
-    return tuple(rows)
+    return rows
 
 
 def _mobizon_operations() -> list[tuple[str, str, str, str]]:

@@ -170,8 +170,19 @@ def check_response(
     row = mobizon.result_codes().get(data["code"])
     if row is None:
         return report  # the schema's enum has reported it
+    report.extend(_code_agreement(row, status, data, mode, label))
+    if row.code == 0 and operation.name == mobizon.STATUS and isinstance(data.get("data"), list):
+        report.extend(_status_ids(data["data"], request_body, label))
+    return report
+
+
+def _code_agreement(
+    row: mobizon.ResultCode, status: int, data: dict[str, Any], mode: Mode, label: str
+) -> list[Violation]:
+    """The HTTP status and the data a result code implies (the registry's row for it)."""
+    found: list[Violation] = []
     if status != row.http_status:
-        report.append(
+        found.append(
             Violation(
                 "mobizon_code_http_status",
                 "/status",
@@ -185,7 +196,7 @@ def check_response(
         for violation in schema_violations(
             data["data"], mobizon.data_schema(row.data), mode, label, "mobizon_code_data"
         ):
-            report.append(
+            found.append(
                 Violation(
                     violation.check,
                     "/data" + violation.pointer,
@@ -195,23 +206,31 @@ def check_response(
                     label,
                 )
             )
-    if row.code == 0 and operation.name == mobizon.STATUS and isinstance(data.get("data"), list):
-        asked = set(requested_ids(request_form(request_body)))
-        if asked:
-            for index, item in enumerate(data["data"]):
-                got = item.get("id") if isinstance(item, dict) else None
-                if str(got) not in asked:
-                    report.append(
-                        Violation(
-                            "mobizon_status_ids",
-                            f"/data/{index}/id",
-                            "one of the ids asked for",
-                            show(got, quote=True),
-                            "getSMSStatus answers only the ids of the request",
-                            label,
-                        )
-                    )
-    return report
+    return found
+
+
+def _status_ids(
+    items: list[Any], request_body: bytes | str | Mapping[str, Any] | None, label: str
+) -> list[Violation]:
+    """getSMSStatus answers only the ids it was asked for."""
+    asked = set(requested_ids(request_form(request_body)))
+    found: list[Violation] = []
+    if not asked:
+        return found
+    for index, item in enumerate(items):
+        got = item.get("id") if isinstance(item, dict) else None
+        if str(got) not in asked:
+            found.append(
+                Violation(
+                    "mobizon_status_ids",
+                    f"/data/{index}/id",
+                    "one of the ids asked for",
+                    show(got, quote=True),
+                    "getSMSStatus answers only the ids of the request",
+                    label,
+                )
+            )
+    return found
 
 
 def check_request(
