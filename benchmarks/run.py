@@ -423,7 +423,7 @@ def schemathesis_fuzz(target: Any, examples: int) -> int:
     from hypothesis import HealthCheck, Phase
     from schemathesis import GenerationMode
 
-    from sms_contract.conformance.fuzz import fuzz_checks, load_schema, operations, prepare_case
+    from sms_contract.conformance.fuzz import api_operations, fuzz_checks, load_schema, prepare_case
 
     schema = load_schema(target)
     checks = fuzz_checks()
@@ -438,7 +438,7 @@ def schemathesis_fuzz(target: Any, examples: int) -> int:
     )
     cases = 0
     with requests.Session() as http:  # one kept-alive session, as ours has
-        for operation in operations(schema):
+        for operation in api_operations(schema):
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
                 def test(case: Any) -> None:

@@ -10,7 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from sms_contract.integrations.schemathesis_ext import guard_recipients, recipients, serialize_form
+from sms_contract.integrations.schemathesis_ext import (
+    allowed_recipients,
+    guard_recipients,
+    serialize_form,
+)
 from sms_contract.mutants import catalogue
 from sms_contract.simulator.server import running
 
@@ -48,7 +52,7 @@ def test_schemathesis_cli_runs_the_semantic_checks() -> None:
 
 
 def test_generated_recipients_are_replaced_by_allowed_numbers() -> None:
-    allowed = recipients()
+    allowed = allowed_recipients()
     body = {
         "To": ["+919812345678", "not-a-number", allowed[0]],
         "Messages": [{"To": "+14155550100", "Body": "x"}],
@@ -62,7 +66,7 @@ def test_generated_recipients_are_replaced_by_allowed_numbers() -> None:
 
 def test_recipient_allowlist_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SMS_CONTRACT_RECIPIENTS", "+919900000001, +919900000002")
-    assert recipients() == ("+919900000001", "+919900000002")
+    assert allowed_recipients() == ("+919900000001", "+919900000002")
 
 
 def test_forms_use_exotel_bracket_notation() -> None:

@@ -171,7 +171,7 @@ def proxy(
           --report proxy.html --fail-on-violation
     """
     require_contract()
-    from sms_contract.proxy.session import new_report, run_proxy
+    from sms_contract.proxy.listener import new_report, run_proxy
 
     if not upstream.startswith(("http://", "https://")):
         fail(f"--upstream must start with http:// or https://, got {upstream!r}")

@@ -84,7 +84,7 @@ def basic_authorization(key: str, token: str) -> str:
     return "Basic " + base64.b64encode(f"{key}:{token}".encode()).decode("ascii")
 
 
-def operations(schema: Any) -> Iterator[Any]:
+def api_operations(schema: Any) -> Iterator[Any]:
     """The schemathesis APIOperations of a loaded schema."""
     for result in schema.get_all_operations():
         yield result.ok()
@@ -221,7 +221,7 @@ def fuzz(
         print_blob=False,
     )
     with requests.Session() as http:
-        for api_operation in operations(schema):
+        for api_operation in api_operations(schema):
             if operation is not None and api_operation.label not in wanted:
                 continue
             for mode in (GenerationMode(m) for m in modes):

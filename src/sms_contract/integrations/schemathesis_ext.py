@@ -28,7 +28,7 @@ from sms_contract.contract.spec import load_contract
 _RECIPIENT_KEYS = ("To",)
 
 
-def recipients() -> tuple[str, ...]:
+def allowed_recipients() -> tuple[str, ...]:
     """The numbers fuzzing may send to."""
     raw = os.environ.get("SMS_CONTRACT_RECIPIENTS", "")
     allowed = tuple(n.strip() for n in raw.split(",") if n.strip())
@@ -100,7 +100,7 @@ def guard_case(case: schemathesis.Case[Any], allowed: tuple[str, ...] | None = N
     """Apply the recipient guard to a generated case, all recipients when the case is valid."""
     meta = case.meta
     positive = meta is None or meta.generation.mode.is_positive
-    guarded = guard_recipients(case.body, allowed or recipients(), every=positive)
+    guarded = guard_recipients(case.body, allowed or allowed_recipients(), every=positive)
     if guarded is not case.body:
         case.body = guarded
 

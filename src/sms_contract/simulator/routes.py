@@ -212,7 +212,7 @@ def _check_common(form: dict[str, Any], as_json: bool) -> Response | None:
     return None
 
 
-def _from_error(sender: Any, sms_type: Any, as_json: bool) -> Response | None:
+def _sender_error(sender: Any, sms_type: Any, as_json: bool) -> Response | None:
     if sender is None:
         return error_response("from_missing", as_json)
     if sender == "":
@@ -236,7 +236,7 @@ async def _send(
         return problem
     if bulk:
         return _bulksend(state, account, form, as_json)
-    problem = _from_error(form.get("From"), form.get("SmsType"), as_json)
+    problem = _sender_error(form.get("From"), form.get("SmsType"), as_json)
     if problem:
         return problem
     body = form.get("Body")
@@ -269,7 +269,7 @@ def _bulksend(state: SimulatorState, account: str, form: dict[str, Any], as_json
     items = []
     for message in messages:
         sender = message.get("From", form.get("From"))
-        problem = _from_error(sender, message.get("SmsType", form.get("SmsType")), as_json)
+        problem = _sender_error(sender, message.get("SmsType", form.get("SmsType")), as_json)
         if problem:
             return problem
         if any(isinstance(v, list | dict) for v in message.values()):
