@@ -54,9 +54,13 @@ def mutant_table() -> str:
     """Each mutant and the checks that must kill it."""
     from sms_contract.mutants import catalogue
 
-    lines = ["| mutant | the bug | killed by |", "|---|---|---|"]
+    lines = ["| mutant | the bug | fires | killed by |", "|---|---|---|---|"]
     for mutant in catalogue().values():
-        lines.append(f"| `{mutant.name}` | {mutant.description} | {', '.join(mutant.kills)} |")
+        fires = (
+            "conditionally" if mutant.conditional else "control" if mutant.survives else "always"
+        )
+        killers = ", ".join(mutant.kills) or "nothing: must survive"
+        lines.append(f"| `{mutant.name}` | {mutant.description} | {fires} | {killers} |")
     return "\n".join(lines)
 
 

@@ -99,12 +99,21 @@ def _files(folder: Path) -> list[Path]:
 
 
 def test_vcrpy_cassettes_take_the_fast_route_and_read_the_same(corpus: Path) -> None:
-    paths = [*_files(corpus), *sorted((ROOT / "cassettes" / "simulator").glob("*.yaml"))]
-    for path in paths:
+    for path in _files(corpus):
         text = path.read_text()
         fast = fast_load(text)
         assert fast is not None, path  # vcrpy's output never needs libyaml
         assert fast == _libyaml(text), path
+    # the library's serialiser-breaking bodies (& < > " ' %) may make the fast route step
+    # aside; whatever it reads is what libyaml reads, and most files take it
+    library = sorted((ROOT / "cassettes" / "simulator").glob("*.yaml"))
+    fast_files = 0
+    for path in library:
+        text = path.read_text()
+        fast = fast_load(text)
+        fast_files += fast is not None
+        assert fast is None or fast == _libyaml(text), path
+    assert fast_files >= 0.9 * len(library)
 
 
 def test_streaming_reads_each_interaction_as_the_whole_document_does(corpus: Path) -> None:

@@ -21,6 +21,11 @@ def message(sid: str | None = "a1", to: str = "09999900001", **over: Any) -> dic
     return {"SMSMessage": sms_message(sid, to, **over)}
 
 
+DELIVERED = {
+    "Status": "sent",
+    "DetailedStatusCode": 20005,
+    "DetailedStatus": "DELIVERED_TO_HANDSET",
+}
 FAILED = {
     "Status": "failed",
     "DetailedStatusCode": 23010,
@@ -115,7 +120,7 @@ CASES: list[tuple[str, str, int, Any, Any, str | None]] = [
         200,
         [message("a1", "1111"), message("b2", "2222")],
         [message("a1", "1111")],
-        "From=A&Body=x&To[]=1111&To[]=2222",
+        "From=A&Body=Hi&To[]=1111&To[]=2222",
     ),
     (
         "bulk_items_match_request",
@@ -123,7 +128,7 @@ CASES: list[tuple[str, str, int, Any, Any, str | None]] = [
         200,
         [message("a1", "1111"), message("b2", "2222")],
         [message("b2", "2222"), message("a1", "1111")],
-        "From=A&Body=x&To[]=1111&To[]=2222",
+        "From=A&Body=Hi&To[]=1111&To[]=2222",
     ),
     (
         "bulk_items_match_request",
@@ -131,7 +136,7 @@ CASES: list[tuple[str, str, int, Any, Any, str | None]] = [
         200,
         [message("a1", "1111")],
         message("a1", "1111"),
-        "Messages[0][To]=1111&Messages[0][Body]=x",
+        "Messages[0][To]=1111&Messages[0][Body]=Hi",
     ),
     (
         "bulk_items_match_request",
@@ -139,7 +144,116 @@ CASES: list[tuple[str, str, int, Any, Any, str | None]] = [
         200,
         message("a1", "1111"),
         [message("a1", "1111")],
-        "From=A&Body=x&To=1111",
+        "From=A&Body=Hi&To=1111",
+    ),
+    # the dynamic bulk answered in the string order of its indexes: item 1 is Messages[10]
+    (
+        "bulk_items_match_request",
+        BULK_URL,
+        200,
+        [message("a", "1000"), message("b", "1002"), message("c", "1010")],
+        [message("a", "1000"), message("c", "1010"), message("b", "1002")],
+        "Messages[0][To]=1000&Messages[0][Body]=Hi&Messages[2][To]=1002&Messages[2][Body]=Hi"
+        "&Messages[10][To]=1010&Messages[10][Body]=Hi",
+    ),
+    (
+        "body_matches_request",
+        URL,
+        200,
+        message(Body="a & b < c + d 100% 😀 नमस्ते\nend"),
+        message(Body="a &amp; b < c   d 100% 😀 नमस्ते\nend"),
+        "From=A&To=09999900001&Body=a+%26+b+%3C+c+%2B+d+100%25+%F0%9F%98%80+"
+        "%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87%0Aend",
+    ),
+    (
+        "body_matches_request",
+        BULK_URL,
+        200,
+        [message("a", "1111", Body="one"), message("b", "2222", Body="two")],
+        [message("a", "1111", Body="one"), message("b", "2222", Body="one")],
+        "Messages[0][To]=1111&Messages[0][Body]=one&Messages[1][To]=2222&Messages[1][Body]=two",
+    ),
+    (
+        "sids_unique",
+        URL,
+        200,
+        [message("a1", "1111"), message("b2", "2222")],
+        [
+            message("a1", "1111"),
+            message("a1", "2222", Uri="/v1/Accounts/acme/SMS/Messages/a1.json"),
+        ],
+        "From=A&Body=Hi&To[]=1111&To[]=2222",
+    ),
+    (
+        "dates_consistent",
+        URL,
+        200,
+        message(DateUpdated="2026-01-02 03:04:06"),
+        message(DateUpdated="2026-01-02 03:04:04"),
+        None,
+    ),
+    (
+        "dates_consistent",
+        URL,
+        200,
+        message(**DELIVERED, DateUpdated="2026-01-02 03:05:00", DateSent="2026-01-02 03:05:00"),
+        message(**DELIVERED, DateUpdated="2026-01-02 03:05:00", DateSent=None),
+        None,
+    ),
+    (
+        "dates_consistent",
+        URL,
+        200,
+        # the document's own example: a submitted message with the epoch as DateSent
+        message(
+            Status="submitted",
+            DetailedStatusCode=21020,
+            DetailedStatus="PENDING_ON_OPERATOR",
+            DateSent="1970-01-01 05:30:00",
+        ),
+        message(DateSent="2026-01-02 03:04:05"),
+        None,
+    ),
+    (
+        "dates_consistent",
+        URL,
+        200,
+        message(**DELIVERED, DateUpdated="2026-01-02 03:05:00", DateSent="2026-01-02 03:05:00"),
+        # DateSent in India's zone (+05:30) beside the others in UTC
+        message(**DELIVERED, DateUpdated="2026-01-02 03:05:00", DateSent="2026-01-02 08:35:00"),
+        None,
+    ),
+    (
+        "sms_units_match_body",
+        URL,
+        200,
+        message(Body="x" * 161, SmsUnits=2),
+        message(Body="x" * 161, SmsUnits=1),
+        "From=A&To=09999900001&Body=" + "x" * 161,
+    ),
+    (
+        "sms_units_match_body",
+        URL,
+        200,
+        message(Body="x" * 307, SmsUnits=3),
+        message(Body="x" * 307, SmsUnits=2),  # 307/160: the concatenation header ignored
+        "From=A&To=09999900001&Body=" + "x" * 307,
+    ),
+    (
+        "sms_units_match_body",
+        URL,
+        200,
+        message(Body="ऄ" * 71, SmsUnits=2),
+        message(Body="ऄ" * 71, SmsUnits=1),  # counted as GSM 7-bit
+        None,
+    ),
+    (
+        "sms_units_match_body",
+        URL,
+        200,
+        message(Body="x" * 71, SmsUnits=2),
+        message(Body="x" * 71, SmsUnits=1),  # EncodingType=unicode ignored
+        "From=A&To=09999900001&EncodingType=unicode&Body=" + "x" * 71,
     ),
 ]
 
@@ -169,6 +283,15 @@ def test_partial_success_status() -> None:
     assert "partial_success_status" in {
         v.check for v in validate_response("POST", URL, 207, JSON, json.dumps(all_ok))
     }
+
+
+def test_tolerant_mode_accepts_a_length_over_160_count() -> None:
+    body = json.dumps(message(Body="x" * 307, SmsUnits=2))
+    request = "From=A&To=09999900001&Body=" + "x" * 307
+    assert validate_response("POST", URL, 200, JSON, body, request_body=request)
+    assert not validate_response(
+        "POST", URL, 200, JSON, body, request_body=request, mode="tolerant"
+    )
 
 
 def test_every_registered_check_is_exercised_here() -> None:

@@ -7,13 +7,16 @@ functions run in the replay suite, in `validate_response`, and as schemathesis c
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 from sms_contract.contract.registry import Registries, load_registries
+from sms_contract.contract.segments import acceptable_units
 from sms_contract.contract.violations import Violation, show
+from sms_contract.contract.xmlbody import xml_round_trip
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Exchange:
     json_body: bool = True
     is_bulk_endpoint: bool = False
     request: dict[str, Any] | None = None
+    tolerant: bool = False
     registries: Registries = field(default_factory=load_registries)
     # every SMSMessage of the body with its pointer, found once for all the checks
     messages: list[tuple[str, dict[str, Any]]] = field(init=False, repr=False)
@@ -222,7 +226,7 @@ def _digits(number: Any) -> str:
     return _NON_DIGIT.sub("", str(number))
 
 
-def _same_number(a: Any, b: Any) -> bool:
+def same_number(a: Any, b: Any) -> bool:
     """Equal up to prefixes and masking: the last digits (at most 8) agree."""
     x, y = _digits(a), _digits(b)
     n = min(len(x), len(y), 8)
@@ -272,7 +276,7 @@ def bulk_items_match_request(ex: Exchange) -> Iterator[Violation]:
         return
     for index, (pointer, message) in enumerate(messages(data)):
         got = message.get("To")
-        if got is not None and not _same_number(got, wanted[index]):
+        if got is not None and not same_number(got, wanted[index]):
             yield _violation(
                 ex,
                 "bulk_items_match_request",
@@ -308,6 +312,166 @@ def partial_success_status(ex: Exchange) -> Iterator[Violation]:
             207,
             "207 means partial success, but no item failed",
         )
+
+
+def sent_bodies(request: dict[str, Any] | None) -> list[str] | None:
+    """The Body of each message of a send request, in order (one for a single send)."""
+    if not request:
+        return None
+    if isinstance(request.get("Messages"), list):
+        return [str(m.get("Body", "")) if isinstance(m, dict) else "" for m in request["Messages"]]
+    body = request.get("Body")
+    if not isinstance(body, str):
+        return None
+    to = request.get("To")
+    return [body] * len(to) if isinstance(to, list) else [body]
+
+
+@check(needs="messages")
+def body_matches_request(ex: Exchange) -> Iterator[Violation]:
+    """Each answered message echoes the Body that was sent for it, character for character."""
+    if ex.request is None or not 200 <= ex.status < 300:
+        return
+    wanted = sent_bodies(ex.request)
+    if wanted is None or len(wanted) != len(ex.messages):
+        return  # a missing or extra item is bulk_items_match_request's finding
+    for (pointer, message), body in zip(ex.messages, wanted, strict=True):
+        got = message.get("Body")
+        if not ex.json_body:
+            body = xml_round_trip(body)
+        if got is not None and got != body:
+            yield _violation(
+                ex,
+                "body_matches_request",
+                f"{pointer}/Body",
+                body,
+                got,
+                "the answer must echo the Body that was sent for this message",
+            )
+
+
+@check(needs="messages")
+def sids_unique(ex: Exchange) -> Iterator[Violation]:
+    """No two messages of one answer share a Sid."""
+    seen: dict[Any, str] = {}
+    for pointer, message in ex.messages:
+        sid = message.get("Sid")
+        if sid in (None, ""):
+            continue
+        if sid in seen:
+            yield _violation(
+                ex,
+                "sids_unique",
+                f"{pointer}/Sid",
+                f"a Sid other than that of {seen[sid]}",
+                sid,
+                "each accepted message has its own Sid",
+            )
+        else:
+            seen[sid] = pointer
+
+
+_DATE = "%Y-%m-%d %H:%M:%S"
+
+
+def parse_date(value: Any) -> dt.datetime | None:
+    """An Exotel date (YYYY-MM-DD HH:mm:ss), or None when absent or not in that format."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), _DATE)
+    except ValueError:
+        return None
+
+
+def _placeholder(sent: dt.datetime, created: dt.datetime | None) -> bool:
+    """The document's not-yet-sent DateSent: the epoch ("1970-01-01 05:30:00", line 602)."""
+    return sent.year == 1970 and (created is None or sent < created)
+
+
+@check(needs="messages")
+def dates_consistent(ex: Exchange) -> Iterator[Violation]:
+    """DateCreated <= DateSent <= DateUpdated, all in one zone; DateSent exactly when sent.
+
+    DateSent is "the time when the SMS was delivered": present when Status is a successful
+    final one, absent (null, or the epoch placeholder of the document's example) otherwise.
+    """
+    success = {s.status for s in ex.registries.statuses(tolerant=True) if s.final and s.success}
+    for pointer, message in ex.messages:
+        if message.get("Sid") is None:
+            continue
+        created = parse_date(message.get("DateCreated"))
+        updated = parse_date(message.get("DateUpdated"))
+        sent = parse_date(message.get("DateSent"))
+        if sent is not None and _placeholder(sent, created):
+            sent = None
+        if created and updated and updated < created:
+            yield _violation(
+                ex,
+                "dates_consistent",
+                f"{pointer}/DateUpdated",
+                f"not before DateCreated {message.get('DateCreated')}",
+                message.get("DateUpdated"),
+                "a message is not updated before it is created",
+            )
+        delivered = message.get("Status") in success
+        if delivered and sent is None and message.get("DateSent") in (None, ""):
+            yield _violation(
+                ex,
+                "dates_consistent",
+                f"{pointer}/DateSent",
+                "the time of delivery",
+                message.get("DateSent"),
+                f"a message in Status {message.get('Status')} has a DateSent",
+            )
+        if not delivered and sent is not None:
+            yield _violation(
+                ex,
+                "dates_consistent",
+                f"{pointer}/DateSent",
+                "null",
+                message.get("DateSent"),
+                f"DateSent is when it was delivered; {message.get('Status')} is not delivered",
+            )
+        if sent is not None and (
+            (created is not None and sent < created) or (updated is not None and sent > updated)
+        ):
+            yield _violation(
+                ex,
+                "dates_consistent",
+                f"{pointer}/DateSent",
+                f"between DateCreated {message.get('DateCreated')} and DateUpdated "
+                f"{message.get('DateUpdated')}",
+                message.get("DateSent"),
+                "DateSent lies outside the message's lifetime (another time zone?)",
+            )
+
+
+@check(needs="messages")
+def sms_units_match_body(ex: Exchange) -> Iterator[Violation]:
+    """SmsUnits is the Body's part count: 160 GSM 7-bit or 70 unicode characters in one SMS,
+    153 or 67 per part beyond (tolerant mode also accepts length/160 or /70)."""
+    known = ex.request is not None
+    requested = ex.request.get("EncodingType") if ex.request else None
+    for pointer, message in ex.messages:
+        units, body = message.get("SmsUnits"), message.get("Body")
+        if not isinstance(units, int) or isinstance(units, bool) or not isinstance(body, str):
+            continue
+        allowed = acceptable_units(
+            body,
+            requested if isinstance(requested, str) else None,
+            known=known,
+            tolerant=ex.tolerant,
+        )
+        if units not in allowed:
+            yield _violation(
+                ex,
+                "sms_units_match_body",
+                f"{pointer}/SmsUnits",
+                " or ".join(str(u) for u in sorted(allowed)),
+                units,
+                f"a Body of {len(body)} characters is that many SMS units",
+            )
 
 
 def run_checks(exchange: Exchange, names: list[str] | None = None) -> list[Violation]:

@@ -349,6 +349,7 @@ def _check_response(
         json_body=operation.is_json,
         is_bulk_endpoint=operation.is_bulk,
         request=request,
+        tolerant=mode == "tolerant",
     )
     report.extend(run_checks(exchange))
 

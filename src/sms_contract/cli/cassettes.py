@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -235,8 +236,9 @@ def _parse_shard(spec: str) -> tuple[int, int]:
 def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...]) -> None:
     """Record every conformance scenario as a scrubbed vcrpy cassette.
 
-    Without --target-url it records from the embedded simulator (with its rate limits lowered
-    so the rate-limit cassettes stay small): that is how cassettes/simulator/ is made.
+    Without --target-url it records from the embedded simulator (the rate-limit probes from a
+    second one whose limits are lowered, so their cassettes stay small): that is how
+    cassettes/simulator/ is made.
 
     \b
     Examples:
@@ -255,51 +257,67 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
     writable_folder(out, "--out")
     args = target
     embedded_run = args.target_url is None
-    embedded = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
-    with resolve_target(args, embedded) as live:
-        budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
-        scenarios = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
-        if not scenarios:
-            fail(f"no recordable scenario id contains {' or '.join(patterns)}")
+    chosen = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
+    if not chosen:
+        fail(f"no recordable scenario id contains {' or '.join(patterns)}")
+    # the embedded simulator keeps its published limits, except for the rate-limit probes,
+    # recorded from a second one whose limits are lowered so their cassettes stay small
+    groups: list[tuple[SimulatorConfig | None, list[Any]]] = [(None, chosen)]
+    if embedded_run:
+        probes = [s for s in chosen if s.kind == "rate-limit"]
+        lowered = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
+        groups = [
+            (SimulatorConfig(db=":memory:"), [s for s in chosen if s.kind != "rate-limit"]),
+            (lowered, probes),
+        ]
+    written = failed = 0
+    started = time.time()
+    with progress(len(chosen), False) as tick:
+        for config, scenarios in groups:
+            if not scenarios:
+                continue
+            with resolve_target(args, config) as live:
+                if config is not None and config.post_limit_per_minute < 10:
+                    live = dataclasses.replace(live, published_limits=False)
+                budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
 
-        def reset() -> None:
-            httpx.post(f"{live.base}/_control/reset", json={}).raise_for_status()
+                def reset(base: str = live.base) -> None:
+                    httpx.post(f"{base}/_control/reset", json={}).raise_for_status()
 
-        written = failed = 0
-        started = time.time()
-        try:
-            preflight(live, args.timeout)
-            with progress(len(scenarios), False) as tick:
-                for outcome, path in record_scenarios(
-                    live,
-                    out,
-                    scenarios,
-                    mode=args.mode,
-                    record_mode=record_mode,
-                    max_requests=budget,
-                    rate=pace,
-                    timeout=args.timeout,
-                    between=reset if embedded_run else None,
-                    # as if recorded from `sms-contract serve` on its default port
-                    recorded_base=EMBEDDED_BASE if embedded_run else None,
-                ):
-                    tick(outcome.id)
-                    written += path is not None
-                    if outcome.status == "failed":
-                        failed += 1
-                        click.echo(f"{outcome.id}: recorded, but the target broke the contract:")
-                        for violation in outcome.violations:
-                            click.echo(f"  {violation}")
-        except (TargetUnreachable, TargetProblem) as exc:
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"cannot write to {out}: {exc.strerror or exc}")
-        except KeyboardInterrupt:
-            # what is on disk is the truth: a scenario interrupted mid-way may have saved its
-            # cassette before it could be counted
-            written = max(written, _written_since(out, started))
-            click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+                try:
+                    preflight(live, args.timeout)
+                    for outcome, path in record_scenarios(
+                        live,
+                        out,
+                        scenarios,
+                        mode=args.mode,
+                        record_mode=record_mode,
+                        max_requests=budget,
+                        rate=pace,
+                        timeout=args.timeout,
+                        between=reset if embedded_run else None,
+                        # as if recorded from `sms-contract serve` on its default port
+                        recorded_base=EMBEDDED_BASE if embedded_run else None,
+                    ):
+                        tick(outcome.id)
+                        written += path is not None
+                        if outcome.status == "failed":
+                            failed += 1
+                            click.echo(
+                                f"{outcome.id}: recorded, but the target broke the contract:"
+                            )
+                            for violation in outcome.violations:
+                                click.echo(f"  {violation}")
+                except (TargetUnreachable, TargetProblem) as exc:
+                    fail(str(exc))
+                except OSError as exc:
+                    fail(f"cannot write to {out}: {exc.strerror or exc}")
+                except KeyboardInterrupt:
+                    # what is on disk is the truth: a scenario interrupted mid-way may have
+                    # saved its cassette before it could be counted
+                    written = max(written, _written_since(out, started))
+                    click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
+                    sys.exit(EXIT_INTERRUPTED)
     written = max(written, _written_since(out, started))
     click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)

@@ -30,11 +30,19 @@ from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
     show_default=True,
     help="also fuzz each mutant with this many cases per operation and mode",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="run the whole suite on each mutant (default: stop once its declared checks killed it)",
+)
 @click.option("--json", "as_json", is_flag=True, help="print the results as JSON")
-def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json: bool) -> None:
+def mutants(
+    names: tuple[str, ...], list_only: bool, fuzz_examples: int, full: bool, as_json: bool
+) -> None:
     """Prove the suite catches broken servers: run it against every mutant of the simulator.
 
-    Exit 0 only when the pristine simulator passes and every mutant is killed.
+    Exit 0 only when the pristine simulator (and each control mutant, such as `identity`)
+    passes and every other mutant is killed.
 
     \b
     Examples:
@@ -66,15 +74,17 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
                 results.append(result)
                 tick(result.name)
 
-            run_all(list(names) or None, fuzz_examples, on_result=finished)
+            run_all(list(names) or None, fuzz_examples, on_result=finished, full=full)
     except KeyboardInterrupt:
         interrupted = True  # what finished is still reported below
     if not results:
         fail("interrupted before the pristine simulator was checked", EXIT_INTERRUPTED)
     seconds = time.perf_counter() - started
-    pristine, rest = results[0], results[1:]
+    pristine = results[0]
+    rest = [r for r in results[1:] if not r.control]
+    controls = [r for r in results if r.control]
     killed = sum(r.killed for r in rest)
-    ok = not pristine.killed and killed == len(rest)
+    ok = all(r.as_expected for r in results)
     if as_json:
         click.echo(
             json.dumps(
@@ -89,6 +99,7 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
                             "name": r.name,
                             "description": r.description,
                             "killed": r.killed,
+                            "control": r.control,
                             "checks": dict(r.checks),
                             "failed_scenarios": r.failed_scenarios,
                         }
@@ -103,20 +114,22 @@ def mutants(names: tuple[str, ...], list_only: bool, fuzz_examples: int, as_json
         for column in ("mutant", "result", "killed by (check: failing scenarios)"):
             table.add_column(column)
         for r in results:
-            if r is pristine:
+            if r.control:
                 verdict = "[red]FAILS[/]" if r.killed else "[green]passes[/]"
             else:
                 verdict = "[green]killed[/]" if r.killed else "[red]SURVIVED[/]"
             found = ", ".join(f"{check}: {n}" for check, n in r.checks.most_common())
             table.add_row(f"{r.name}\n[dim]{r.description}[/]", verdict, found or "-")
         console().print(table)
-        if pristine.killed:
-            click.echo("the pristine simulator fails: " + ", ".join(pristine.failed_scenarios))
+        for control in controls:
+            if control.killed:
+                click.echo(f"control {control.name} fails: " + ", ".join(control.failed_scenarios))
         head = "INTERRUPTED" if interrupted else ("OK" if ok else "FAILED")
         planned = f" ({len(rest)} of {len(names or known)} run)" if interrupted else ""
         click.echo(
             f"{head}: {killed}/{len(rest)} mutants killed{planned} "
-            f"({100 * killed / max(len(rest), 1):.0f}%), pristine "
-            f"{'fails' if pristine.killed else 'passes'}; {seconds:.1f} s"
+            f"({100 * killed / max(len(rest), 1):.0f}%), "
+            f"{sum(not c.killed for c in controls)}/{len(controls)} controls pass "
+            f"(pristine {'fails' if pristine.killed else 'passes'}); {seconds:.1f} s"
         )
     sys.exit(EXIT_INTERRUPTED if interrupted else (EXIT_OK if ok else EXIT_VIOLATIONS))

@@ -17,15 +17,18 @@ import hypothesis
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase
+from hypothesis.stateful import run_state_machine_as_test
 from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 from schemathesis.core.parameters import ParameterLocation
 
 from sms_contract.cassettes.filters import scrub
 from sms_contract.checks.coverage import Coverage
+from sms_contract.checks.ledger import Ledger
 from sms_contract.checks.validate import validate_exchange
 from sms_contract.conformance.budget import Budget, BudgetExhausted
 from sms_contract.conformance.target import Target
+from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.resources import openapi_path
 from sms_contract.contract.spec import load_contract
 from sms_contract.integrations import schemathesis_ext
@@ -241,3 +244,108 @@ def fuzz(
                 if on_result:
                     on_result(result)
     return results
+
+
+STATEFUL = "stateful: send, static and dynamic bulk -> details (OpenAPI links)"
+
+
+def _ledger_findings(ledger: Ledger, response: Any) -> list[str]:
+    """What the run's ledger finds on one step: Sids reused, details that disagree with what
+    was accepted, a Status going backwards, SmsUnits."""
+    request = response.request
+    method, url = str(request.method), str(request.url)
+    path = url.split("?", 1)[0]
+    is_json = path.endswith(".json")
+    try:
+        data = response.json() if is_json else None
+    except ValueError:
+        return []
+    if data is None:
+        return []
+    operation = f"{method} {path}"
+    if method == "POST" and response.status_code in (200, 207):
+        body = request.body if isinstance(request.body, bytes | str) else b""
+        try:
+            form = decode_form(body)
+        except FormError:
+            return []
+        return [str(v) for v in ledger.sent(operation, form, data, is_json)]
+    if method == "GET" and response.status_code == 200 and "/Messages/" in path:
+        sid = path.rsplit("/", 1)[-1].removesuffix(".json")
+        return [str(v) for v in ledger.details(operation, sid, data, is_json)]
+    return []
+
+
+def fuzz_stateful(
+    target: Target,
+    *,
+    steps: int = 20,
+    budget: Budget | None = None,
+    seed: int = 0,
+    timeout: float = 30.0,
+    coverage: Coverage | None = None,
+) -> FuzzResult:
+    """schemathesis' stateful phase: sequences that follow openapi.yaml's links from send,
+    static bulk and dynamic bulk to details of each answered Sid, every step checked by the
+    response checks, the semantic checks and the run's ledger (checks across exchanges)."""
+    schema = load_schema(target)
+    checks = fuzz_checks()
+    spend = budget or Budget()
+    result = FuzzResult(STATEFUL, "links")
+    ledger = Ledger()
+    started = time.perf_counter()
+    seen: set[str] = set()
+    http = requests.Session()
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            spend.take()
+            result.cases += 1
+            prepare_case(case, target)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"session": http, "timeout": timeout, "base_url": target.base}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any) -> None:
+            messages: list[tuple[str, str]] = []
+            try:
+                case.validate_response(response, checks=checks)
+            except (AssertionError, BaseExceptionGroup) as error:
+                for failure in _failures(error):
+                    title = str(getattr(failure, "title", type(failure).__name__))
+                    messages.append((title, str(failure)))
+            messages += [("ledger", text) for text in _ledger_findings(ledger, response)]
+            _cover(coverage, response, failed=bool(messages))
+            for check, text in messages:
+                key = f"{check}: {text.splitlines()[0][:200] if text else ''}"
+                if key in seen:
+                    continue
+                seen.add(key)
+                result.failures.append(
+                    FuzzFailure(
+                        STATEFUL,
+                        check,
+                        scrub(text, target.secrets)[:2000],
+                        scrub(case.as_curl_command(), target.secrets),
+                    )
+                )
+
+    settings = hypothesis.settings(
+        max_examples=max(1, steps // 4),
+        stateful_step_count=4,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+    try:
+        hypothesis.seed(seed)(lambda: run_state_machine_as_test(Workflow, settings=settings))()
+    except BudgetExhausted as exc:
+        if not result.cases:
+            result.reason = str(exc)
+    finally:
+        http.close()
+    result.seconds = time.perf_counter() - started
+    return result

@@ -9,7 +9,7 @@ from typing import Literal
 from sms_contract.checks.coverage import Coverage
 from sms_contract.conformance.budget import BudgetExhausted
 from sms_contract.conformance.scenarios import Run, Scenario
-from sms_contract.conformance.session import Session, UnsafeRecipient
+from sms_contract.conformance.session import Call, Session, UnsafeRecipient
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.violations import AcceptedVariant, Violation
 
@@ -47,6 +47,7 @@ def run_scenario(
         outcome.status, outcome.reason = "not run", why_not
         return outcome
     run = Run(session, mode, scenario.operation)
+    run.expects_throttling = scenario.kind == "rate-limit"
     try:
         scenario.run(run)
     except (BudgetExhausted, UnsafeRecipient) as exc:
@@ -54,6 +55,9 @@ def run_scenario(
     finally:
         if coverage is not None:
             cover(coverage, run)
+    if run.throttled is not None and run.violations:
+        # one cause, not a list of its consequences: the target throttled the run
+        run.violations = [throttled(run.throttled, session, scenario.operation)]
     outcome.violations, outcome.accepted = run.violations, run.accepted
     outcome.requests = len(run.calls)
     if outcome.violations:
@@ -79,3 +83,18 @@ def cover(coverage: Coverage, run: Run) -> None:
         )
     for report, wrong in run.callbacks:
         coverage.add_callback(report, failed=bool(report) or wrong)
+
+
+def throttled(call: Call, session: Session, operation: str) -> Violation:
+    """The finding for a scenario whose target answered 429 to a request that asked none."""
+    return Violation(
+        "throttled",
+        "/status",
+        "an answer within the published rate limit",
+        "429",
+        f"the target throttled this run ({call.method} answered 429 after "
+        f"{session.posts_in_last_minute()} POSTs in the last minute on account "
+        f"{session.target.account_sid}): this scenario could not be checked; slow the run "
+        "(--rate) or give it an account of its own",
+        operation,
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import vcr
@@ -48,9 +49,17 @@ def record(
     out_dir.mkdir(parents=True, exist_ok=True)
     rename = (target.base, recorded_base) if recorded_base else None
     before_request, before_response = scrubber(target.secrets, rename)
+
+    def provider_only(request: Any) -> Any:
+        # the simulator's control API (an account per scenario, its clock) is the suite's
+        # bookkeeping, not the provider's traffic
+        if "/_control/" in request.path:
+            return None
+        return before_request(request)
+
     recorder = vcr.VCR(
         record_mode=record_mode,
-        before_record_request=before_request,
+        before_record_request=provider_only,
         before_record_response=before_response,
         decode_compressed_response=True,
         match_on=("method", "uri", "body"),

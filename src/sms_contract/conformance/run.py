@@ -19,8 +19,8 @@ from sms_contract.cassettes.filters import redact_url
 from sms_contract.checks.coverage import API_GROUPS, CALLBACK_TYPES, Coverage
 from sms_contract.conformance.accounts import Accounts, accounts_for
 from sms_contract.conformance.budget import Budget
-from sms_contract.conformance.fuzz import FuzzResult, fuzz, operation_labels
-from sms_contract.conformance.outcome import run_scenario
+from sms_contract.conformance.fuzz import FuzzResult, fuzz, fuzz_stateful, operation_labels
+from sms_contract.conformance.outcome import Outcome, run_scenario
 from sms_contract.conformance.preflight import TargetProblem, preflight
 from sms_contract.conformance.scenarios import Scenario
 from sms_contract.conformance.session import Session, TargetUnreachable
@@ -46,6 +46,8 @@ class Plan:
     fuzz_modes: tuple[str, ...] = FUZZ_MODES
     # one harmless request first, so an unreachable or wrong target is one clear error
     preflight: bool = True
+    # after the per-operation fuzz pass, schemathesis' stateful phase along the links
+    stateful: bool = True
 
     @property
     def probes(self) -> list[Scenario]:
@@ -66,6 +68,7 @@ class Plan:
                 else len(only)
             )
             fuzzed = operations * len(self.fuzz_modes)
+            fuzzed += 1 if self.stateful and not self.fuzz_operation else 0
         return len(self.scenarios) + fuzzed
 
 
@@ -79,12 +82,14 @@ def run_conformance(
     accounts: Accounts | None = None,
     label: str | None = None,
     on_step: Callable[[str], None] | None = None,
+    stop: Callable[[Outcome], bool] | None = None,
 ) -> RunReport:
     """Run `plan` against `target` and report what it found.
 
     Never raises for what the target does: an unreachable target or one that cannot be checked
     ends the run with `report.error`; Ctrl-C ends it with `report.interrupted`. Either way the
-    report holds everything that finished.
+    report holds everything that finished. `stop` ends the run early once it returns true for
+    a scenario's outcome (the mutant harness: the verdict is reached).
     """
     started = time.perf_counter()
     report = RunReport(
@@ -104,8 +109,9 @@ def run_conformance(
             budget or Budget(),
             rate,
             timeout,
-            accounts or accounts_for(target),
+            accounts,
             on_step or (lambda label: None),
+            stop or (lambda outcome: False),
         )
     except (TargetUnreachable, TargetProblem) as exc:
         report.error = report.scrub(str(exc))
@@ -124,16 +130,23 @@ def _run(
     budget: Budget,
     rate: float | None,
     timeout: float,
-    accounts: Accounts,
+    accounts: Accounts | None,
     on_step: Callable[[str], None],
+    stop: Callable[[Outcome], bool],
 ) -> None:
     """Fill `report` as each part finishes, so an interrupted run keeps what it found."""
     with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        accounts = accounts or accounts_for(target, client)
         session = Session(target, client, budget=budget, rate=rate)
+        session.ledger.tolerant = plan.mode == "tolerant"
         for scenario in plan.scenarios:
             if scenario.kind != "rate-limit":
-                report.outcomes.append(run_scenario(scenario, session, plan.mode, report.coverage))
+                session.target = accounts.for_scenario(target, scenario)
+                outcome = run_scenario(scenario, session, plan.mode, report.coverage)
+                report.outcomes.append(outcome)
                 on_step(scenario.id)
+                if stop(outcome):
+                    return
         if plan.fuzz_examples:
 
             def fuzzed(result: FuzzResult) -> None:
@@ -150,8 +163,22 @@ def _run(
                 on_result=fuzzed,
                 coverage=report.coverage,
             )
+            if plan.fuzz_operation is None and plan.stateful:
+                # sequences along openapi.yaml's links: send / bulk -> details of each Sid
+                fuzzed(
+                    fuzz_stateful(
+                        accounts.for_fuzz(target),
+                        steps=2 * plan.fuzz_examples,
+                        budget=budget,
+                        timeout=timeout,
+                        coverage=report.coverage,
+                    )
+                )
         for scenario in plan.probes:
             session.target = accounts.for_probe(target, scenario)
-            report.outcomes.append(run_scenario(scenario, session, plan.mode, report.coverage))
+            outcome = run_scenario(scenario, session, plan.mode, report.coverage)
+            report.outcomes.append(outcome)
             on_step(scenario.id)
+            if stop(outcome):
+                break
         session.target = target

@@ -12,11 +12,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from sms_contract.checks.ledger import LEDGER_CHECKS
 from sms_contract.checks.validate import response_data, validate_callback, validate_response
 from sms_contract.conformance.receiver import CallbackReceiver
 from sms_contract.conformance.session import AuthChoice, Call, Form, Session
-from sms_contract.conformance.target import Target
+from sms_contract.conformance.target import Target, advance_clock
 from sms_contract.conformance.triggers import BODY, SENDER, triggers
+from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.registry import HttpError, load_registries, number_for
 from sms_contract.contract.schemastore import Mode
 from sms_contract.contract.violations import AcceptedVariant, Report, Violation, show
@@ -32,6 +34,9 @@ SCENARIO_CHECKS = (
     "test_number_outcome",
     "callback_delivered",
     "callback_matches_message",
+    "rate_limit_exact",
+    "throttled",
+    *LEDGER_CHECKS,
 )
 
 
@@ -60,6 +65,9 @@ class Run:
         # whether the scenario found it wrong)
         self.exchanges: list[Checked] = []
         self.callbacks: list[tuple[Report, bool]] = []
+        # the first answer 429 where the scenario did not ask for one: the target throttled
+        self.throttled: Call | None = None
+        self.expects_throttling = False
 
     def call(
         self,
@@ -91,6 +99,11 @@ class Run:
             self.violations.extend(report)
             self.accepted.extend(report.accepted)
             checked.findings.extend(report)
+            before = len(self.violations)
+            self._ledger(call)
+            checked.findings.extend(self.violations[before:])
+        if call.status == 429 and not self.expects_throttling and self.throttled is None:
+            self.throttled = call
         return call
 
     def found_on(self, call: Call, since: int) -> None:
@@ -99,6 +112,48 @@ class Run:
             if checked.call is call:
                 checked.findings.extend(self.violations[since:])
                 return
+
+    def _ledger(self, call: Call) -> None:
+        """Feed the run's ledger: accepted messages, and details of them."""
+        ledger = self.session.ledger
+        is_json = call.url.endswith(".json")
+        operation = _operation_of(call.method, call.url) + (".json" if is_json else "")
+        if call.method == "POST" and call.status in (200, 207):
+            try:
+                request = decode_form(call.request_body or "")
+            except FormError:
+                return
+            found = ledger.sent(operation, request, self.data(call), is_json)
+            self.violations.extend(found)
+        elif call.method == "GET" and call.status == 200 and "/Messages/" in call.url:
+            sid = call.url.rsplit("/", 1)[-1].removesuffix(".json")
+            self.violations.extend(ledger.details(operation, sid, self.data(call), is_json))
+
+    def confirm(self, sids: list[str], suffix: str) -> None:
+        """Details of each accepted Sid not yet looked up: it must be found, the same message."""
+        for sid in self.session.ledger.unconfirmed(sids):
+            details = self.call("GET", f"/SMS/Messages/{sid}{suffix}")
+            if self.expect_status(details, 200):
+                found = self.message(details).get("Sid")
+                self.expect(
+                    found == sid,
+                    "sid_found_by_details",
+                    "/SMSMessage/Sid",
+                    sid,
+                    found,
+                    "details of a Sid that send returned must be that message",
+                )
+
+    def accepted_sids(self, call: Call) -> list[str]:
+        """The Sids of the messages an answer accepted, in order."""
+        data = self.data(call)
+        items = data if isinstance(data, list) else [data]
+        out = []
+        for item in items:
+            message = item.get("SMSMessage") if isinstance(item, dict) else None
+            if isinstance(message, dict) and isinstance(message.get("Sid"), str):
+                out.append(message["Sid"])
+        return out
 
     def expect(
         self, ok: bool, check: str, pointer: str, expected: Any, actual: Any, message: str
@@ -197,6 +252,12 @@ class Scenario:
     # whether its client traffic makes a cassette the replay suite can check: paths outside
     # openapi.yaml and deliveries to a local receiver do not
     recordable: bool = True
+    # scenarios of one key share an account on the simulator (others get one each)
+    account: str | None = None
+
+    @property
+    def account_key(self) -> str:
+        return self.account or self.id
 
     def applies_to(self, target: Target) -> str | None:
         """None when the scenario can run on `target`, else why not."""
@@ -270,6 +331,9 @@ def _error(error_id: str, suffix: str) -> Callable[[Run], None]:
         trigger = triggers(r.target)[error_id]
         row = load_registries().http_error(error_id)
         url = trigger.url(r.target, suffix)
+        # requests of this account already spent in the current minute (none on a fresh one)
+        spent = r.session.posts_in_last_minute() if trigger.method == "POST" else 0
+        count = 0
         for _ in range(trigger.repeat):
             call = r.call(
                 trigger.method,
@@ -278,6 +342,7 @@ def _error(error_id: str, suffix: str) -> Callable[[Run], None]:
                 auth=trigger.auth,
                 validate=trigger.in_contract and trigger.repeat == 1,
             )
+            count += 1
             if call.status == row.status:
                 break
         if trigger.repeat > 1 and trigger.in_contract:
@@ -287,9 +352,44 @@ def _error(error_id: str, suffix: str) -> Callable[[Run], None]:
             since = len(r.violations)
             r.violations.extend(report)
             r.found_on(call, since)
+        if row.limit_published and row.limit_per_minute:
+            _exact_limit(r, row, count, call.status == row.status, spent)
         r.expect_error(call, row)
 
     return run
+
+
+def _exact_limit(r: Run, row: HttpError, count: int, throttled: bool, spent: int) -> None:
+    """The published limit, exactly: requests 1..N are served, request N+1 is the 429.
+
+    On the simulator each scenario has a fresh account, so N is the published limit; on
+    another target N is what is left of it after this run's own requests of the last minute
+    (a target's other traffic cannot be seen, so there only throttling earlier is a finding).
+    """
+    if not r.target.published_limits:
+        return
+    limit = row.limit_per_minute or 0
+    first_429 = count if throttled else None
+    left = max(limit - spent, 0)
+    if r.target.adds_accounts:
+        r.expect(
+            first_429 == left + 1,
+            "rate_limit_exact",
+            "/status",
+            f"requests 1-{left} served, request {left + 1} answered {row.status}"
+            + (f" ({spent} already made this minute)" if spent else ""),
+            f"first {row.status} at request {first_429}" if first_429 else f"no {row.status}",
+            f"the published limit is {limit} requests a minute ({row.id})",
+        )
+    elif first_429 is not None:
+        r.expect(
+            first_429 > left,
+            "rate_limit_exact",
+            "/status",
+            f"no {row.status} before request {left + 1}",
+            f"{row.status} at request {first_429}",
+            f"the published limit is {limit} requests a minute; this run had made {spent}",
+        )
 
 
 def _final(r: Run, sid: str, suffix: str, timeout: float) -> dict[str, Any]:
@@ -302,13 +402,24 @@ def _final(r: Run, sid: str, suffix: str, timeout: float) -> dict[str, Any]:
     known = {s.status for s in statuses}
     finals = {s.status for s in statuses if s.final}
     deadline = time.monotonic() + timeout
+    waited = 0
     while True:
         details = r.call("GET", f"/SMS/Messages/{sid}{suffix}")
         message = r.message(details)
         status = message.get("Status")
-        if status in finals or status not in known or time.monotonic() >= deadline:
+        if status in finals or status not in known:
             return message
-        time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
+        if r.target.adds_accounts:
+            # the simulator's clock moves on instead of this machine waiting: no verdict
+            # depends on how busy the machine is
+            waited += 1
+            if waited > timeout:
+                return message
+            advance_clock(r.session.client, r.target, 1.0)
+        elif time.monotonic() >= deadline:
+            return message
+        else:
+            time.sleep(min(1.0, max(0.0, deadline - time.monotonic())))
 
 
 # at most this many details polls per lifecycle scenario (one a second, see Target.patience)
@@ -333,6 +444,9 @@ def _lifecycle(code: int | None) -> Callable[[Run], None]:
             f"the message must be final within {r.target.patience:g} s",
         ):
             return
+        # a final message stays final: the next poll must not answer an earlier state
+        # (the run's ledger compares the two polls)
+        r.call("GET", f"/SMS/Messages/{sid}.json")
         if code is not None:
             r.expect(
                 message.get("DetailedStatusCode") == code,
@@ -379,6 +493,9 @@ def _status_callback(code: int | None) -> Callable[[Run], None]:
         r.violations.extend(report)
         r.accepted.extend(report.accepted)
         fields = delivery.form()
+        # the callback agrees with what details says of the message once final
+        _final(r, sid, ".json", r.target.patience)
+        r.violations.extend(r.session.ledger.callback(r.operation, fields))
         r.expect(
             fields.get("SmsSid") == sid,
             "callback_matches_message",
@@ -461,6 +578,7 @@ def all_scenarios() -> list[Scenario]:
                     cost=trigger.repeat,
                     kind="rate-limit" if trigger.repeat > 1 else "error",
                     recordable=trigger.in_contract,
+                    account=row.id if trigger.repeat > 1 else None,
                 )
             )
     polls = MAX_POLLS + 1
@@ -470,7 +588,7 @@ def all_scenarios() -> list[Scenario]:
             DETAILS + ".json",
             "a message reaches a final state",
             _lifecycle(None),
-            cost=polls + 1,
+            cost=polls + 2,
             kind="lifecycle",
         )
     )
@@ -482,7 +600,7 @@ def all_scenarios() -> list[Scenario]:
                     DETAILS + ".json",
                     f"test number {number_for(dsc.code)} ends in {dsc.code} {dsc.name}",
                     _lifecycle(dsc.code),
-                    cost=polls + 1,
+                    cost=polls + 2,
                     needs=frozenset({"test_numbers"}),
                     kind="lifecycle",
                 )
@@ -493,7 +611,7 @@ def all_scenarios() -> list[Scenario]:
             "webhook exotelStatusCallback",
             "StatusCallback: a form POST with the documented fields",
             _status_callback(None),
-            cost=1,
+            cost=MAX_POLLS + 2,
             needs=frozenset({"local_receiver"}),
             kind="callback",
             recordable=False,
@@ -506,12 +624,15 @@ def all_scenarios() -> list[Scenario]:
             "webhook exotelStatusCallback",
             f"StatusCallback of a failed message ({failure.code} {failure.name})",
             _status_callback(failure.code),
-            cost=1,
+            cost=MAX_POLLS + 2,
             needs=frozenset({"local_receiver", "test_numbers"}),
             kind="callback",
             recordable=False,
         )
     )
+    from sms_contract.conformance.boundaries import boundary_scenarios
+
+    out += boundary_scenarios()
     order = {"behaviour": 0, "error": 1, "lifecycle": 2, "callback": 3, "rate-limit": 4}
     return sorted(out, key=lambda s: order[s.kind])
 

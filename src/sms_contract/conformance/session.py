@@ -10,6 +10,7 @@ from typing import Literal
 import httpx
 
 from sms_contract.cassettes.filters import redact_url
+from sms_contract.checks.ledger import Ledger
 from sms_contract.conformance.budget import Budget
 from sms_contract.conformance.target import Target, may_send_to
 from sms_contract.contract.forms import form_text
@@ -67,6 +68,15 @@ class Session:
         self.budget = budget or Budget()
         self.interval = 1.0 / rate if rate else 0.0
         self._last = 0.0
+        # every accepted message of the run, for the checks across exchanges
+        self.ledger = Ledger()
+        # when each POST of the run was made, per account (the published limit is per minute)
+        self.posts: dict[str, list[float]] = {}
+
+    def posts_in_last_minute(self) -> int:
+        """POSTs this session made to its current account in the last 60 s."""
+        now = time.monotonic()
+        return sum(1 for t in self.posts.get(self.target.account_sid, []) if now - t < 60)
 
     @property
     def remaining(self) -> int | None:
@@ -98,6 +108,8 @@ class Session:
         else:
             credentials = httpx.BasicAuth(*auth)
         self._last = time.monotonic()
+        if method == "POST":
+            self.posts.setdefault(self.target.account_sid, []).append(self._last)
         try:
             response = self.client.request(
                 method, url, content=body, headers=headers, auth=credentials

@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import httpx
+
 from sms_contract.contract.registry import load_registries, number_for
 
 
@@ -50,10 +52,14 @@ class Target:
     test_numbers: bool = False
     # callbacks from the target can reach a receiver on this machine's loopback
     local_receiver: bool = False
-    # the target is a simulator whose control API adds accounts (see conformance.accounts)
+    # the target is the simulator: its control API adds accounts (see conformance.accounts)
+    # and moves its clock, so waiting for a message to become final takes no real time
     adds_accounts: bool = False
     # seconds to wait for a message to become final, or for its StatusCallback
     patience: float = 20.0
+    # the target enforces the published rate limits (false: lowered on purpose, as when
+    # recording small rate-limit cassettes), so they are checked exactly
+    published_limits: bool = True
 
     @property
     def base(self) -> str:
@@ -72,3 +78,19 @@ class Target:
     def recipient(self, index: int = 0) -> str:
         """The index-th allowed recipient (cycling), the first being a successful one."""
         return self.recipients[index % len(self.recipients)]
+
+
+def advance_clock(client: httpx.Client, target: Target, seconds: float) -> None:
+    """Move a simulator target's virtual clock forward (its control API)."""
+    response = client.post(f"{target.base}/_control/clock/advance", json={"seconds": seconds})
+    response.raise_for_status()
+
+
+def has_control_api(target: Target, client: httpx.Client | None = None) -> bool:
+    """True when `target` answers the simulator's control API (it is `sms-contract serve`)."""
+    url = f"{target.base}/_control/scenarios"
+    try:
+        response = client.get(url) if client is not None else httpx.get(url, timeout=10)
+        return response.status_code == 200 and "test_numbers" in response.json()
+    except (httpx.HTTPError, ValueError):
+        return False

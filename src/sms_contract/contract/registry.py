@@ -58,6 +58,8 @@ class HttpError:
     limit_per_minute: int | None = None
     # answered to a path that is no operation of openapi.yaml
     outside_contract: bool = False
+    # the limit is the provider's published one (checked exactly), not the simulator's guess
+    limit_published: bool = False
 
     def render_message(self, **values: object) -> str:
         """The documented message with its `$name` placeholders filled in."""

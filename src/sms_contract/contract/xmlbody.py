@@ -101,6 +101,12 @@ def _clean(node: Any) -> Any:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+def xml_round_trip(text: str) -> str:
+    """What `text` becomes carried by an XML body: characters XML 1.0 cannot hold replaced,
+    line ends normalised by the parser, surrounding whitespace stripped."""
+    return _NOT_XML.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
 def render_xml(data: Any, root: str = EXOTEL_ROOT) -> str:
     """Render JSON-shaped data as an XML body: the inverse of `parse_xml` + coercion."""
     if isinstance(data, list):

@@ -10,6 +10,7 @@ from typing import Any
 import xmltodict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.mutants.asgi import read_body
 
 
@@ -25,6 +26,8 @@ class MutableResponse:
     headers: dict[str, str]
     body: bytes
     data: Any = field(default=None)
+    # what the mutant remembers between exchanges of one app (a fault of the second request)
+    memory: dict[str, Any] = field(default_factory=dict)
 
     @property
     def is_json(self) -> bool:
@@ -68,6 +71,32 @@ class MutableResponse:
                 if isinstance(item, dict) and isinstance(item.get("SMSMessage"), dict):
                     yield item["SMSMessage"]
 
+    def form(self) -> dict[str, Any]:
+        """The request's form, decoded ({} when it is not one)."""
+        try:
+            return decode_form(self.request_body)
+        except FormError:
+            return {}
+
+    def items(self) -> list[dict[str, Any]]:
+        """The bulk answer's items (each `{"SMSMessage": ...}` in JSON; the XML list), mutable."""
+        data = self.load()
+        if isinstance(data, list):
+            return data
+        if isinstance(data, dict) and isinstance(data.get("TwilioResponse"), dict):
+            found = data["TwilioResponse"].get("SMSMessage")
+            if isinstance(found, list):
+                return found
+        return []
+
+    def answer_error(self, status: int, error: dict[str, Any]) -> None:
+        """Replace the answer with a RestException (in the body's format)."""
+        self.status = status
+        if self.is_json:
+            self.data = {"RestException": error}
+        else:
+            self.data = {"TwilioResponse": {"RestException": {k: str(v) for k, v in error.items()}}}
+
     def error(self) -> dict[str, Any] | None:
         """The RestException object of the body, JSON or XML, if any."""
         data = self.load()
@@ -85,6 +114,19 @@ class MutableRequest:
     path: str
     headers: list[tuple[bytes, bytes]]
     body: bytes
+    memory: dict[str, Any] = field(default_factory=dict)
+
+    def form(self) -> dict[str, Any]:
+        """The request's form, decoded ({} when it is not one)."""
+        try:
+            return decode_form(self.body)
+        except FormError:
+            return {}
+
+    def replace_body(self, body: bytes) -> None:
+        self.body = body
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != b"content-length"]
+        self.headers.append((b"content-length", str(len(body)).encode()))
 
 
 ResponseRewrite = Callable[[MutableResponse], None]
@@ -103,13 +145,18 @@ class Rewrite:
         self.app = app
         self.response = response
         self.request = request
+        self.memory: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v"):
             await self.app(scope, receive, send)
             return
         request = MutableRequest(
-            scope["method"], scope["path"], list(scope["headers"]), await read_body(receive)
+            scope["method"],
+            scope["path"],
+            list(scope["headers"]),
+            await read_body(receive),
+            self.memory,
         )
         if self.request:
             self.request(request)
@@ -135,7 +182,13 @@ class Rewrite:
         await self.app(scope, replay, capture)
         headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
         exchange = MutableResponse(
-            scope["method"], scope["path"], request.body, start["status"], headers, b"".join(body)
+            scope["method"],
+            scope["path"],
+            request.body,
+            start["status"],
+            headers,
+            b"".join(body),
+            memory=self.memory,
         )
         if self.response:
             self.response(exchange)

@@ -16,6 +16,7 @@ from starlette.types import ASGIApp
 from sms_contract.conformance import all_scenarios
 from sms_contract.conformance.embedded import embedded_target
 from sms_contract.conformance.run import Plan, run_conformance
+from sms_contract.conformance.outcome import Outcome
 from sms_contract.mutants.catalogue import Mutant, catalogue
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
@@ -32,18 +33,43 @@ class MutantResult:
     failed_scenarios: list[str] = field(default_factory=list)
     checks: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    # a control (pristine, identity): the suite must pass it
+    control: bool = False
 
     @property
     def killed(self) -> bool:
         return bool(self.failed_scenarios)
 
+    @property
+    def as_expected(self) -> bool:
+        """A fault killed, a control passed."""
+        return self.killed != self.control
 
-def run_target(name: str, description: str, app: ASGIApp, fuzz_examples: int = 0) -> MutantResult:
-    """The conformance run (scenarios, and optionally a fuzz pass) against one app."""
+
+def run_target(
+    name: str,
+    description: str,
+    app: ASGIApp,
+    fuzz_examples: int = 0,
+    until: tuple[str, ...] = (),
+) -> MutantResult:
+    """The conformance run (scenarios, and optionally a fuzz pass) against one app.
+
+    `until`: stop once every one of these checks has reported the target (a mutant's declared
+    killers: the verdict is reached, the rest of the suite would only add to its list).
+    """
     result = MutantResult(name, description)
+    found: set[str] = set()
+
+    def killed_by_all(outcome: Outcome) -> bool:
+        found.update(v.check for v in outcome.violations)
+        return bool(until) and set(until) <= found
+
     with running(app) as url:
         report = run_conformance(
-            embedded_target(url), Plan(all_scenarios(), fuzz_examples=fuzz_examples)
+            embedded_target(url),
+            Plan(all_scenarios(), fuzz_examples=fuzz_examples),
+            stop=killed_by_all if until else None,
         )
     if report.interrupted:
         raise KeyboardInterrupt
@@ -62,19 +88,27 @@ def run_target(name: str, description: str, app: ASGIApp, fuzz_examples: int = 0
     return result
 
 
-def run_mutant(mutant: Mutant, fuzz_examples: int = 0) -> MutantResult:
-    return run_target(mutant.name, mutant.description, mutant.app(), fuzz_examples)
+def run_mutant(mutant: Mutant, fuzz_examples: int = 0, *, full: bool = False) -> MutantResult:
+    """One mutant; unless `full`, its run ends once the checks it declares have killed it."""
+    until = () if full or fuzz_examples or mutant.survives else mutant.kills
+    result = run_target(mutant.name, mutant.description, mutant.app(), fuzz_examples, until)
+    result.control = mutant.survives
+    return result
 
 
 def run_pristine(fuzz_examples: int = 0) -> MutantResult:
     app = create_app(SimulatorConfig(db=":memory:"))
-    return run_target(PRISTINE, "the reference simulator", app, fuzz_examples)
+    result = run_target(PRISTINE, "the reference simulator", app, fuzz_examples)
+    result.control = True
+    return result
 
 
 def run_all(
     names: list[str] | None = None,
     fuzz_examples: int = 0,
     on_result: Callable[[MutantResult], None] | None = None,
+    *,
+    full: bool = False,
 ) -> list[MutantResult]:
     """Pristine first, then each mutant (all, or those named)."""
     mutants = catalogue()
@@ -83,7 +117,11 @@ def run_all(
         raise KeyError(f"unknown mutant(s): {', '.join(unknown)}")
     results = []
     for item in [None, *(mutants[n] for n in (names or list(mutants)))]:
-        result = run_pristine(fuzz_examples) if item is None else run_mutant(item, fuzz_examples)
+        result = (
+            run_pristine(fuzz_examples)
+            if item is None
+            else run_mutant(item, fuzz_examples, full=full)
+        )
         results.append(result)
         if on_result:
             on_result(result)

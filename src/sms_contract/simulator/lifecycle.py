@@ -7,9 +7,9 @@ its DetailedStatusCode; the final code is fixed at creation (see scenarios.py) o
 from __future__ import annotations
 
 import functools
-import math
 
 from sms_contract.contract.registry import DetailedStatusCode, load_registries
+from sms_contract.contract.segments import sms_units
 from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.store import Message
 
@@ -55,6 +55,5 @@ def final_at(message: Message, config: SimulatorConfig) -> float:
 
 
 def units(body: str, encoding: str) -> int:
-    """SMS units: 160 GSM characters (70 unicode) per part."""
-    per_part = 70 if encoding == "unicode" or any(ord(c) > 127 for c in body) else 160
-    return max(1, math.ceil(len(body) / per_part))
+    """SMS units by the split rule of the sms-encoding registry (GSM 7-bit or unicode)."""
+    return sms_units(body, encoding)
