@@ -15,8 +15,8 @@ from starlette.types import ASGIApp
 
 from sms_contract.conformance import all_scenarios
 from sms_contract.conformance.embedded import embedded_target
-from sms_contract.conformance.run import Plan, run_conformance
 from sms_contract.conformance.outcome import Outcome
+from sms_contract.conformance.run import Plan, run_conformance
 from sms_contract.mutants.catalogue import Mutant, catalogue
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.server import running
