@@ -88,3 +88,13 @@ def test_github_actions_example_is_a_workflow() -> None:
     steps = workflow["jobs"]["contract"]["steps"]
     commands = " ".join(str(step.get("run", "")) for step in steps)
     assert "sms-contract validate" in commands and "sms-contract check" in commands
+
+
+def test_sharded_github_actions_example_covers_every_shard() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-actions-sharded.yml").read_text())
+    job = workflow["jobs"]["cassettes"]
+    shards = job["strategy"]["matrix"]["shard"]
+    (command,) = [s["run"] for s in job["steps"] if "--shard" in str(s.get("run", ""))]
+    count = int(command.rsplit("/", 1)[1])
+    assert sorted(shards) == list(range(1, count + 1))
+    assert "${{ matrix.shard }}/" in command and command.startswith("sms-contract validate")
