@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,34 @@ def test_record_interrupted_counts_the_cassettes_on_disk(tmp_path: Path) -> None
     written = re.search(r"interrupted: (\d+) cassettes written", err)
     assert written, err
     assert int(written.group(1)) == len(list(out.glob("*.yaml"))) >= 5
+
+
+@pytest.mark.parametrize("after", [5, 60, 200])
+def test_check_interrupted_anywhere_exits_130_and_reports(after: int) -> None:
+    """Ctrl-C during the scenarios or the fuzz pass: never swallowed (before: 2 runs in 12
+    printed a traceback and went on to exit 0)."""
+    from typing import Any
+
+    from sms_contract.simulator import SimulatorConfig, create_app
+
+    seen: list[str] = []
+    inner = create_app(SimulatorConfig.unthrottled(db=":memory:"))
+
+    async def counting(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            seen.append(scope["path"])
+        await inner(scope, receive, send)
+
+    with running(counting) as url:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sms_contract.cli", "check", "--target-url", url,
+             "--fuzz-examples", "20"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while len(seen) < after and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    assert process.returncode == EXIT_INTERRUPTED, (out[-2000:], err[-2000:])
+    assert "INTERRUPTED:" in out and "scenarios passed" in out

@@ -198,3 +198,27 @@ def progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
 
     with progress:
         yield advance
+
+
+@contextlib.contextmanager
+def interrupts() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is remembered: one that lands where Python
+    can only print it and go on (in a finalizer, say) still ends the run as interrupted, at
+    the next step, instead of being swallowed. Yields "was Ctrl-C pressed?"."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    pressed = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        pressed.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield pressed.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)

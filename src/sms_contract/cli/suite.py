@@ -21,7 +21,7 @@ from sms_contract.cli.options import (
     select_option,
     target_options,
 )
-from sms_contract.cli.output import progress, write_outputs
+from sms_contract.cli.output import interrupts, progress, write_outputs
 from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
 if TYPE_CHECKING:
@@ -121,10 +121,16 @@ def run_suite(
     plan = Plan(
         scenarios, mode=args.mode, fuzz_examples=fuzz_examples, fuzz_operation=fuzz_operations
     )
-    with resolve_target(args, simulator_config(plan.probes)) as target:
+    with interrupts() as pressed, resolve_target(args, simulator_config(plan.probes)) as target:
         budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
         label = "embedded simulator" if args.target_url is None else redact_url(args.target_url)
         with progress(plan.steps, output.as_json) as tick:
+
+            def step(name: str) -> None:
+                tick(name)
+                if pressed():  # a Ctrl-C swallowed somewhere below still stops the run here
+                    raise KeyboardInterrupt
+
             report = run_conformance(
                 target,
                 plan,
@@ -132,8 +138,9 @@ def run_suite(
                 rate=pace,
                 timeout=args.timeout,
                 label=label,
-                on_step=tick,
+                on_step=step,
             )
+        report.interrupted = report.interrupted or pressed()
     if report.error:
         fail(report.error)
     if gate:
