@@ -272,52 +272,53 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
         ]
     written = failed = 0
     started = time.time()
-    with progress(len(chosen), False) as tick:
-        for config, scenarios in groups:
-            if not scenarios:
-                continue
-            with resolve_target(args, config) as live:
-                if config is not None and config.post_limit_per_minute < 10:
-                    live = dataclasses.replace(live, published_limits=False)
-                budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
+    try:
+        with progress(len(chosen), False) as tick:
+            for config, scenarios in groups:
+                if not scenarios:
+                    continue
+                with resolve_target(args, config) as live:
+                    if config is not None and config.post_limit_per_minute < 10:
+                        live = dataclasses.replace(live, published_limits=False)
+                    budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
 
-                def reset(base: str = live.base) -> None:
-                    httpx.post(f"{base}/_control/reset", json={}).raise_for_status()
+                    def reset(base: str = live.base) -> None:
+                        httpx.post(f"{base}/_control/reset", json={}).raise_for_status()
 
-                try:
-                    preflight(live, args.timeout)
-                    for outcome, path in record_scenarios(
-                        live,
-                        out,
-                        scenarios,
-                        mode=args.mode,
-                        record_mode=record_mode,
-                        max_requests=budget,
-                        rate=pace,
-                        timeout=args.timeout,
-                        between=reset if embedded_run else None,
-                        # as if recorded from `sms-contract serve` on its default port
-                        recorded_base=EMBEDDED_BASE if embedded_run else None,
-                    ):
-                        tick(outcome.id)
-                        written += path is not None
-                        if outcome.status == "failed":
-                            failed += 1
-                            click.echo(
-                                f"{outcome.id}: recorded, but the target broke the contract:"
-                            )
-                            for violation in outcome.violations:
-                                click.echo(f"  {violation}")
-                except (TargetUnreachable, TargetProblem) as exc:
-                    fail(str(exc))
-                except OSError as exc:
-                    fail(f"cannot write to {out}: {exc.strerror or exc}")
-                except KeyboardInterrupt:
-                    # what is on disk is the truth: a scenario interrupted mid-way may have
-                    # saved its cassette before it could be counted
-                    written = max(written, _written_since(out, started))
-                    click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
-                    sys.exit(EXIT_INTERRUPTED)
+                    try:
+                        preflight(live, args.timeout)
+                        for outcome, path in record_scenarios(
+                            live,
+                            out,
+                            scenarios,
+                            mode=args.mode,
+                            record_mode=record_mode,
+                            max_requests=budget,
+                            rate=pace,
+                            timeout=args.timeout,
+                            between=reset if embedded_run else None,
+                            # as if recorded from `sms-contract serve` on its default port
+                            recorded_base=EMBEDDED_BASE if embedded_run else None,
+                        ):
+                            tick(outcome.id)
+                            written += path is not None
+                            if outcome.status == "failed":
+                                failed += 1
+                                click.echo(
+                                    f"{outcome.id}: recorded, but the target broke the contract:"
+                                )
+                                for violation in outcome.violations:
+                                    click.echo(f"  {violation}")
+                    except (TargetUnreachable, TargetProblem) as exc:
+                        fail(str(exc))
+                    except OSError as exc:
+                        fail(f"cannot write to {out}: {exc.strerror or exc}")
+    except KeyboardInterrupt:
+        # wherever Ctrl-C lands (a scenario, a simulator's shutdown), what is on disk is the
+        # truth: a scenario interrupted mid-way may have saved its cassette before it counted
+        written = max(written, _written_since(out, started))
+        click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     written = max(written, _written_since(out, started))
     click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
