@@ -265,6 +265,8 @@ class Scenario:
             return "needs a target that honours the simulator's test numbers"
         if "local_receiver" in self.needs and not target.local_receiver:
             return "needs a target that can reach a callback receiver on this machine"
+        if "control_api" in self.needs and not target.adds_accounts:
+            return "needs the reference simulator's control API to set the account's state"
         return None
 
 
@@ -631,8 +633,10 @@ def all_scenarios() -> list[Scenario]:
         )
     )
     from sms_contract.conformance.boundaries import boundary_scenarios
+    from sms_contract.conformance.steered import steered_scenarios
 
     out += boundary_scenarios()
+    out += steered_scenarios()
     order = {"behaviour": 0, "error": 1, "lifecycle": 2, "callback": 3, "rate-limit": 4}
     return sorted(out, key=lambda s: order[s.kind])
 
