@@ -62,7 +62,7 @@ def test_require_coverage_gate_both_ways(tmp_path: Path) -> None:
     assert failed.exit_code == 1
     gate = json.loads(failed.output)["coverage_gate"]
     assert gate["passed"] is False and gate["require_coverage"] == ["error-rows"]
-    assert "trial_promotional" in gate["never_exercised"]
+    assert "method_not_supported" in gate["never_exercised"]
     assert all(not key.startswith("POST ") for key in gate["never_exercised"])
     # only some operations recorded: the operations gate names the missing ones
     shutil.copy(SIMULATOR / "send-json.yaml", tmp_path)
@@ -101,7 +101,7 @@ def test_junit_and_markdown_carry_the_gate(tmp_path: Path) -> None:
     xml = junit.read_text(encoding="utf-8")
     assert '<testsuite name="coverage"' in xml and "coverage gate failed" in xml
     text = md.read_text(encoding="utf-8")
-    assert "## Coverage" in text and "error-rows: `HTTP 403 40000 trial_promotional`" in text
+    assert "## Coverage" in text and "error-rows: `HTTP 405 40502 method_not_supported`" in text
 
 
 def test_callbacks_cover_every_callback_type_and_final_code() -> None:

@@ -168,11 +168,12 @@ def steered_scenarios() -> list[Scenario]:
         operations = SCOPES[row.scope]
         for fmt, suffix in SUFFIXES.items():
             for operation in operations:
-                where = {SEND: "", BULKSEND: "-bulksend", DETAILS: "-details"}[operation]
+                # `error-throttled[bulksend-json]`: `-k send[json]` must not select it
+                where = {SEND: "", BULKSEND: "bulksend-", DETAILS: "details-"}[operation]
                 if row.id in ANY_OPERATION and operation != SEND:
                     out.append(
                         Scenario(
-                            f"error-{row.id}{where}[{fmt}]",
+                            f"error-{row.id}[{where}{fmt}]",
                             operation + suffix,
                             f"HTTP {row.status} {row.code or ''} {row.when}".replace("  ", " "),
                             _request_error(row, operation, suffix),
@@ -182,7 +183,7 @@ def steered_scenarios() -> list[Scenario]:
                 elif row.trigger in ("account", "internal"):
                     out.append(
                         Scenario(
-                            f"error-{row.id}{where}[{fmt}]",
+                            f"error-{row.id}[{where}{fmt}]",
                             operation + suffix,
                             f"HTTP {row.status} {row.code or ''} {row.when}".replace("  ", " "),
                             _account_error(row, operation, suffix),
