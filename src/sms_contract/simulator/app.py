@@ -17,6 +17,10 @@ from starlette.routing import Route
 from sms_contract.simulator import control
 from sms_contract.simulator.callback_sender import CallbackSender, run_sender
 from sms_contract.simulator.config import SimulatorConfig
+from sms_contract.simulator.mobizon import control as mobizon_control
+from sms_contract.simulator.mobizon.responses import envelope
+from sms_contract.simulator.mobizon.routes import mobizon_api
+from sms_contract.simulator.mobizon.webhooks import run_sender as run_mobizon_sender
 from sms_contract.simulator.responses import error_response
 from sms_contract.simulator.routes import provider_api
 from sms_contract.simulator.state import SimulatorState
@@ -33,6 +37,14 @@ async def _guarded(request: Request) -> Response:
     except Exception:
         log.exception("unexpected error answering %s %s", request.method, request.url.path)
         return error_response("processing_error", request.url.path.endswith(".json"))
+
+
+async def _mobizon_guarded(request: Request) -> Response:
+    """Mobizon's API; anything unexpected is result code 3 (an unidentified application error)."""
+    try:
+        return await mobizon_api(request, request.app.state.simulator)
+    except Exception:
+        return envelope(3, [], None, "json")
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -56,20 +68,27 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        sender = asyncio.create_task(run_sender(state))
+        senders = [
+            asyncio.create_task(run_sender(state)),
+            asyncio.create_task(run_mobizon_sender(state)),
+        ]
         try:
             yield
         finally:
-            sender.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await sender
+            for sender in senders:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
             state.store.close()
+            state.mobizon.close()
 
     control_routes = [
-        Route(r.path, _wrap(r.endpoint), methods=list(r.methods or [])) for r in control.routes
+        Route(r.path, _wrap(r.endpoint), methods=list(r.methods or []))
+        for r in [*control.routes, *mobizon_control.routes]
     ]
+    mobizon_route = Route("/service/{module}/{method}", _mobizon_guarded, methods=METHODS)
     app = Starlette(
-        routes=[*control_routes, Route("/{path:path}", _guarded, methods=METHODS)],
+        routes=[*control_routes, mobizon_route, Route("/{path:path}", _guarded, methods=METHODS)],
         lifespan=lifespan,
         # a path the catch-all cannot match (a newline in it) is still the provider API's to
         # answer with a documented error, never starlette's plain-text 404

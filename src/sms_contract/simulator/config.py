@@ -10,6 +10,7 @@ from sms_contract.contract.registry import load_registries
 DEFAULT_ACCOUNT_SID = "simaccount"
 DEFAULT_API_KEY = "simkey"
 DEFAULT_API_TOKEN = "simtoken"
+DEFAULT_MOBIZON_API_KEY = "simmobizonkey"
 DEFAULT_DB = "sms-contract-simulator.sqlite3"
 
 
@@ -29,6 +30,8 @@ class SimulatorConfig:
     account_sid: str = DEFAULT_ACCOUNT_SID
     api_key: str = DEFAULT_API_KEY
     api_token: str = DEFAULT_API_TOKEN
+    # Mobizon's API (/service/...) authenticates with one key, the apiKey parameter
+    mobizon_api_key: str = DEFAULT_MOBIZON_API_KEY
     db: str = DEFAULT_DB
     # the limits of the rate-limit rows of the error registry (POST: Exotel's published one)
     post_limit_per_minute: int = field(default_factory=lambda: _limit("post_rate_limited"))

@@ -53,6 +53,8 @@ async def reset(request: Request) -> JSONResponse:
     state = _state(request)
     data = await _json(request)
     state.store.reset(data.get("account"))
+    if data.get("account") is None:
+        state.mobizon.reset()
     state.limiter.reset()
     state.forced.clear()
     return JSONResponse({"reset": data.get("account", "all")})

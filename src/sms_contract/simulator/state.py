@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.config import SimulatorConfig
+from sms_contract.simulator.mobizon.store import MobizonStore
 from sms_contract.simulator.store import Store
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class SimulatorState:
         self.callbacks = callbacks or CallbackSender()
         self.store = Store(config.db)
         self.store.add_account(config.account_sid)
+        self.mobizon = MobizonStore(config.db)
         self.clock = Clock()
         self.limiter = RateLimiter()
         # account -> scope -> [error id, ...]: errors the control API queued for next requests
