@@ -7,6 +7,7 @@ an unknown module or method, a missing or bad parameter, no ids, too many ids, n
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -55,10 +56,8 @@ async def mobizon_api(request: Request, state: SimulatorState) -> Response:
 def _params(query: dict[str, str], body: bytes) -> dict[str, Any]:
     """Query parameters and the form body together (Mobizon reads both; the body wins)."""
     form: dict[str, Any] = {k: v for k, v in query.items() if k not in ("apiKey", "output", "api")}
-    try:
+    with contextlib.suppress(FormError):
         form.update(decode_form(body.decode("utf-8", "replace")))
-    except FormError:
-        pass
     return form
 
 
