@@ -34,6 +34,7 @@ from sms_contract.cli.options import (
     writable_folder,
 )
 from sms_contract.cli.output import progress, write_files
+from sms_contract.cli.provider import provider_option, record_mobizon
 from sms_contract.contract.schemastore import Mode
 from sms_contract.simulator.config import SimulatorConfig
 
@@ -233,7 +234,10 @@ def _parse_shard(spec: str) -> tuple[int, int]:
     help="vcrpy record mode",
 )
 @select_option
-def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...]) -> None:
+@provider_option
+def record(
+    target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...], provider: str
+) -> None:
     """Record every conformance scenario as a scrubbed vcrpy cassette.
 
     Without --target-url it records from the embedded simulator (the rate-limit probes from a
@@ -245,10 +249,13 @@ def record(target: TargetArgs, out: Path, record_mode: str, patterns: tuple[str,
       sms-contract record --out cassettes/simulator
       SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract record --target-url https://staging.example \\
           --account-sid ACME --allow-remote --out cassettes/staging
+      sms-contract record --provider mobizon --out cassettes/mobizon
     """
     import httpx
 
     require_contract()
+    if provider == "mobizon":
+        record_mobizon(target, out, record_mode, patterns, EMBEDDED_BASE)
     from sms_contract.conformance import all_scenarios, is_local, select
     from sms_contract.conformance.preflight import TargetProblem, preflight
     from sms_contract.conformance.recording import record as record_scenarios

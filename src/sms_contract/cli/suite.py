@@ -22,6 +22,7 @@ from sms_contract.cli.options import (
     target_options,
 )
 from sms_contract.cli.output import interrupts, progress, write_outputs
+from sms_contract.cli.provider import check_mobizon, provider_option
 from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
 if TYPE_CHECKING:
@@ -39,12 +40,14 @@ if TYPE_CHECKING:
 )
 @select_option
 @coverage_options
+@provider_option
 @report_options
 def check(
     target: TargetArgs,
     fuzz_examples: int,
     patterns: tuple[str, ...],
     gate: Gate,
+    provider: str,
     output: ReportArgs,
 ) -> None:
     """Run the live conformance suite and a bounded fuzz pass against a target.
@@ -57,7 +60,16 @@ def check(
       sms-contract check --target-url http://127.0.0.1:8765 --report report.html
       SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract check --target-url https://staging.example \\
           --account-sid ACME --allow-remote --recipient +919900000001 --max-requests 300
+      sms-contract check --provider mobizon
     """
+    if provider == "mobizon":
+        require_contract()
+        if gate:
+            fail(
+                "--min-coverage and --require-coverage gate Exotel's coverage; "
+                "they are not available with --provider mobizon"
+            )
+        check_mobizon(target, patterns, output)
     from sms_contract.conformance import all_scenarios, select
 
     scenarios = list(select(all_scenarios(), list(patterns)))

@@ -19,7 +19,7 @@ Form = tuple[tuple[str, str], ...]
 # "default": the target's credentials; "none": no Authorization header; or explicit KEY, TOKEN
 AuthChoice = Literal["default", "none"] | tuple[str, str]
 
-_RECIPIENT_FIELD = re.compile(r"^(To(\[\d*\])?|Messages\[\d+\]\[To\])$")
+_RECIPIENT_FIELD = re.compile(r"^(To(\[\d*\])?|Messages\[\d+\]\[To\]|recipient)$")
 
 
 class UnsafeRecipient(Exception):

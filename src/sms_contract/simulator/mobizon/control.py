@@ -1,7 +1,8 @@
 """The control API's Mobizon part, under /_control/mobizon (tests steer instead of sleeping).
 
-POST /_control/mobizon/webhooks               {"url": URL, "secret": S?}  register a webhook for
-                                                                        the simulator's apiKey
+POST /_control/mobizon/webhooks               {"url": URL, "secret": S?,  register the webhook of
+                                               "replace": true?}       the simulator's apiKey
+                                                                        (replace: drop the others)
 POST /_control/mobizon/messages/{id}/status   {"status": S}            force a status (a final
                                                                         one fires the webhook)
 GET  /_control/mobizon/deliveries                                       every webhook attempt
@@ -27,9 +28,10 @@ async def add_webhook(request: Request) -> JSONResponse:
     url = str(data.get("url", ""))
     if not url.startswith(("http://", "https://")):
         return _problem("url must be an http(s) URL")
-    hook = state.mobizon.add_webhook(
-        state.config.mobizon_api_key, url, str(data.get("secret", "simsecret"))
-    )
+    key = state.config.mobizon_api_key
+    if data.get("replace", True):  # one receiver at a time, unless asked to add one
+        state.mobizon.drop_webhooks(key)
+    hook = state.mobizon.add_webhook(key, url, str(data.get("secret", "simsecret")))
     return JSONResponse({"webhookId": hook.id, "url": hook.url})
 
 

@@ -133,6 +133,10 @@ class MobizonStore:
             )
         return Webhook(int(cursor.lastrowid or 0), api_key, url, secret)
 
+    def drop_webhooks(self, api_key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM mobizon_webhooks WHERE api_key=?", (api_key,))
+
     def webhooks(self, api_key: str) -> list[Webhook]:
         rows = self._all("SELECT * FROM mobizon_webhooks WHERE api_key=? ORDER BY id", (api_key,))
         return [Webhook(r["id"], r["api_key"], r["url"], r["secret"]) for r in rows]
