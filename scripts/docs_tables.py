@@ -64,10 +64,38 @@ def mutant_table() -> str:
     return "\n".join(lines)
 
 
+def mobizon_status_table() -> str:
+    """Each Mobizon test recipient and the status its message ends in (or parks at)."""
+    from sms_contract.contract import mobizon
+
+    lines = ["| recipient | status | final |", "|---|---|---|"]
+    for status in mobizon.statuses():
+        final = "yes" if status.final else "no (the message parks there)"
+        lines.append(f"| `{status.test_recipient}` | {status.status} | {final} |")
+    return "\n".join(lines)
+
+
+def mobizon_code_table() -> str:
+    """Each Mobizon result code, its HTTP status, its data shape and what produces it."""
+    from sms_contract.contract import mobizon
+
+    lines = ["| code | HTTP | data | provoked by |", "|---|---|---|---|"]
+    for row in mobizon.result_codes().values():
+        how = []
+        for situation in row.situations:
+            if situation.id == "test_recipient":
+                how.append(f"sendSmsMessage to `{row.test_recipient}`")
+            else:
+                how.append(f"{situation.operation.split('/')[-1]}: {situation.when}")
+        lines.append(f"| {row.code} | {row.http_status} | {row.data} | {'; '.join(how)} |")
+    return "\n".join(lines)
+
+
 # page -> its generated sections
 SECTIONS: dict[str, dict[str, Callable[[], str]]] = {
     "simulator.md": {"test-numbers": test_number_table, "error-scenarios": error_table},
     "mutants.md": {"mutants": mutant_table},
+    "mobizon.md": {"mobizon-statuses": mobizon_status_table, "mobizon-codes": mobizon_code_table},
 }
 
 
