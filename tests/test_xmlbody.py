@@ -137,7 +137,9 @@ def test_every_recorded_xml_body_reads_the_same_both_ways() -> None:
     assert len(bodies) > 30
     for body in bodies:
         data = body.encode() if isinstance(body, str) else body
-        assert parse_xml(body) == _parse_with_xmltodict(data, EXOTEL_ROOT)
+        # Exotel's root is TwilioResponse; Mobizon's envelope root is not named: any is read
+        root = None if b"<response>" in data else EXOTEL_ROOT
+        assert parse_xml(body, root) == _parse_with_xmltodict(data, root)
 
 
 @pytest.mark.parametrize(

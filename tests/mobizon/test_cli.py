@@ -13,8 +13,7 @@ from sms_contract.conformance.mobizon.scenarios import mobizon_scenarios
 from sms_contract.conformance.recording import cassette_name
 from sms_contract.simulator.config import DEFAULT_MOBIZON_API_KEY
 
-ROOT = Path(__file__).resolve().parents[2]
-LIBRARY = ROOT / "cassettes" / "mobizon"
+LIBRARY = Path(__file__).resolve().parent.parent.parent / "cassettes" / "mobizon"
 
 
 def run(*args: str) -> Result:
