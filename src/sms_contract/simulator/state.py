@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.config import SimulatorConfig
+from sms_contract.simulator.mobizon.sender import MobizonWebhookSender
 from sms_contract.simulator.mobizon.store import MobizonStore
 from sms_contract.simulator.store import Store
 
@@ -28,6 +29,7 @@ class SimulatorState:
         self.store = Store(config.db)
         self.store.add_account(config.account_sid)
         self.mobizon = MobizonStore(config.db)
+        self.mobizon_webhooks = MobizonWebhookSender()
         self.clock = Clock()
         self.limiter = RateLimiter()
         # account -> scope -> [error id, ...]: errors the control API queued for next requests

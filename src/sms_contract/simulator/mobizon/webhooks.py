@@ -50,15 +50,19 @@ async def deliver(
     data = report_data(message, state)
     event_type = load_registries().mobizon_webhooks["event_types"][0]["type"]
     for attempt in range(1, int(delivery["attempts"]) + 1):
-        payload = {
-            "eventId": event_id,
-            "eventType": event_type,
-            "eventCreateTs": created,
-            "webhookId": hook.id,
-            "attempt": attempt,
-            "data": data,
-            "sign": sign(event_id, attempt, created, hook.secret),
-        }
+        payload = state.mobizon_webhooks.event(
+            {
+                "eventId": event_id,
+                "eventType": event_type,
+                "eventCreateTs": created,
+                "webhookId": hook.id,
+                "attempt": attempt,
+                "data": dict(data),
+                "sign": sign(event_id, attempt, created, hook.secret),
+            }
+        )
+        if payload is None:
+            return
         status: int | None = None
         error: str | None = None
         try:
@@ -100,8 +104,6 @@ async def run_sender(state: SimulatorState) -> None:
                     if final is None or final > now:
                         continue
                     state.mobizon.mark_notified(message.id)
-                    if not state.config.callbacks_enabled:
-                        continue
                     for hook in state.mobizon.webhooks(message.api_key):
                         task = asyncio.create_task(deliver(state, client, message, hook))
                         tasks.add(task)
