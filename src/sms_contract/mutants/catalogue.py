@@ -525,5 +525,7 @@ _add(
 def catalogue() -> dict[str, Mutant]:
     """Every mutant by name: the blanket ones above, then the conditional ones."""
     from sms_contract.mutants import conditional  # noqa: F401  (registers its mutants)
+    from sms_contract.mutants.mobizon import mobizon_mutants
 
-    return dict(MUTANTS)
+    # Mobizon's (mutants/mobizon.py) are made afresh each time: some keep state across a run
+    return {**MUTANTS, **mobizon_mutants()}

@@ -134,21 +134,24 @@ RequestRewrite = Callable[[MutableRequest], None]
 
 
 class Rewrite:
-    """Buffer each /v1 request and response and pass them through the rewrites."""
+    """Buffer each provider-API request (its path starts with `prefix`: /v1 for Exotel,
+    /service for Mobizon) and its response, and pass them through the rewrites."""
 
     def __init__(
         self,
         app: ASGIApp,
         response: ResponseRewrite | None = None,
         request: RequestRewrite | None = None,
+        prefix: str = "/v",
     ) -> None:
         self.app = app
         self.response = response
         self.request = request
+        self.prefix = prefix
         self.memory: dict[str, Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/v"):
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
         request = MutableRequest(
