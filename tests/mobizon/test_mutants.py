@@ -19,10 +19,14 @@ def test_every_mobizon_check_is_proven_by_a_mobizon_mutant() -> None:
     assert len(mutants) >= 8
     assert set(mutants) <= set(catalogue()), "registered into the catalogue"
     proven = {check for m in mutants.values() for check in m.kills}
-    needed = set(MOBIZON_CHECKS) | set(MOBIZON_SCENARIO_CHECKS) | {
-        "response_schema_conformance",
-        "content_type_conformance",
-        "status_code_conformance",
-        "callback_schema_conformance",
-    }
+    needed = (
+        set(MOBIZON_CHECKS)
+        | set(MOBIZON_SCENARIO_CHECKS)
+        | {
+            "response_schema_conformance",
+            "content_type_conformance",
+            "status_code_conformance",
+            "callback_schema_conformance",
+        }
+    )
     assert not needed - proven, f"no Mobizon mutant proves: {sorted(needed - proven)}"

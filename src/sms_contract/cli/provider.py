@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from sms_contract.cassettes.filters import redact_url
-from sms_contract.cli.app import EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, fail
+from sms_contract.cli.group import EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, fail
 from sms_contract.cli.options import ReportArgs, TargetArgs, request_limits
 from sms_contract.cli.output import progress, write_outputs
 

@@ -18,7 +18,8 @@ from starlette.types import ASGIApp
 
 from sms_contract.contract import mobizon
 from sms_contract.mutants.catalogue import Mutant
-from sms_contract.mutants.middleware import Exchange, Rewrite
+from sms_contract.mutants.middleware import MutableResponse as Exchange
+from sms_contract.mutants.middleware import Rewrite
 from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.mobizon.sender import MobizonWebhookSender
 
@@ -53,7 +54,8 @@ def _json(rewrite: Callable[[dict[str, Any], Exchange], None]) -> Callable[[Exch
 
 
 def _is(ex: Exchange, operation: str) -> bool:
-    return ex.path.lower().endswith(operation.lower())
+    path: str = ex.path
+    return path.lower().endswith(operation.lower())
 
 
 def _ids(ex: Exchange) -> list[str]:
