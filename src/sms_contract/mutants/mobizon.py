@@ -230,11 +230,28 @@ class _CampaignAsMessage(MobizonWebhookSender):
         return event
 
 
+def _reserialise(ex: Exchange) -> None:
+    """Parse every answer and write it back unchanged."""
+    ex.load()
+
+
+# blanket faults: on every answer or report of their kind (the rest fire under a condition)
+BLANKET = ("never-final", "webhook-unsigned", "webhook-never-sent")
+
+
 def _mutants() -> list[MobizonMutant]:
     def m(name: str, description: str, kills: tuple[str, ...], **fault: Any) -> MobizonMutant:
-        return MobizonMutant(f"mobizon-{name}", description, kills=kills, **fault)
+        return MobizonMutant(
+            f"mobizon-{name}", description, kills=kills, conditional=name not in BLANKET, **fault
+        )
 
     return [
+        MobizonMutant(
+            "mobizon-identity",
+            "every Mobizon answer parsed and re-serialised unchanged: must SURVIVE (control)",
+            response=_reserialise,
+            survives=True,
+        ),
         m("not-found-with-data", "code 2 (none found) carries status items",
           ("mobizon_code_data",), response=_not_found_with_data),
         m("login-error-401", "a login error (code 8) is answered with HTTP 401",
