@@ -11,7 +11,7 @@ from sms_contract.checks.ledger import LEDGER_CHECKS, Ledger
 
 SEND = "POST /v1/Accounts/{AccountSid}/Sms/send.json"
 DETAILS = "GET /v1/Accounts/{AccountSid}/SMS/Messages/{SmsSid}.json"
-DELIVERED = {
+DELIVERED: dict[str, Any] = {
     "Status": "sent",
     "DetailedStatusCode": 20005,
     "DetailedStatus": "DELIVERED_TO_HANDSET",

@@ -21,12 +21,12 @@ def message(sid: str | None = "a1", to: str = "09999900001", **over: Any) -> dic
     return {"SMSMessage": sms_message(sid, to, **over)}
 
 
-DELIVERED = {
+DELIVERED: dict[str, Any] = {
     "Status": "sent",
     "DetailedStatusCode": 20005,
     "DetailedStatus": "DELIVERED_TO_HANDSET",
 }
-FAILED = {
+FAILED: dict[str, Any] = {
     "Status": "failed",
     "DetailedStatusCode": 23010,
     "DetailedStatus": "FAILED_INVALID_DESTINATION_NUMBER",

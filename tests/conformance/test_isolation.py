@@ -13,7 +13,9 @@ from sms_contract.simulator import SimulatorConfig, create_app
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID
 from sms_contract.simulator.server import running
 
-LIMIT = load_registries().http_error("post_rate_limited").limit_per_minute
+_LIMIT = load_registries().http_error("post_rate_limited").limit_per_minute
+assert _LIMIT is not None, "the registry publishes the POST limit"
+LIMIT: int = _LIMIT
 
 
 def run_scenarios(target: Target, scenarios: list[Scenario]) -> list[Outcome]:

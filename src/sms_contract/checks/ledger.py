@@ -158,6 +158,15 @@ class Ledger:
             body = known.body if json_body else xml_round_trip(known.body)
             if message.get("Body") != body:
                 differs("Body", body, f"details of {sid} carries the Body that was sent")
+        out += self._status_order(known, sid, pointer, message, operation)
+        out += self._units(known, pointer, message, operation)
+        return out
+
+    def _status_order(
+        self, known: Accepted, sid: str, pointer: str, message: dict[str, Any], operation: str
+    ) -> list[Violation]:
+        """A Status never goes back to an earlier one, nor leaves a final one."""
+        out: list[Violation] = []
         status = message.get("Status")
         if isinstance(status, str) and status in self.rank:
             before = known.status
@@ -179,6 +188,13 @@ class Ledger:
             known.status = status
             if self.rank[status] == last:
                 known.final = message
+        return out
+
+    def _units(
+        self, known: Accepted, pointer: str, message: dict[str, Any], operation: str
+    ) -> list[Violation]:
+        """SmsUnits is what the Body that was sent costs."""
+        out: list[Violation] = []
         units, body_text = message.get("SmsUnits"), message.get("Body")
         if isinstance(units, int) and not isinstance(units, bool) and isinstance(body_text, str):
             original = known.body if known.body is not None else body_text

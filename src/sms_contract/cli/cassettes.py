@@ -218,6 +218,27 @@ def _parse_shard(spec: str) -> tuple[int, int]:
     return int(index), int(count)
 
 
+def _record_groups(
+    chosen: list[Any], embedded_run: bool
+) -> list[tuple[SimulatorConfig | None, list[Any]]]:
+    """Which simulator records which scenarios: the embedded simulator keeps its published
+    limits, except for the rate-limit probes, recorded from a second one whose limits are
+    lowered so their cassettes stay small. A named target records them all."""
+    if not embedded_run:
+        return [(None, chosen)]
+    lowered = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
+    return [
+        (SimulatorConfig(db=":memory:"), [s for s in chosen if s.kind != "rate-limit"]),
+        (lowered, [s for s in chosen if s.kind == "rate-limit"]),
+    ]
+
+
+def _echo_broken(outcome: Any) -> None:
+    click.echo(f"{outcome.id}: recorded, but the target broke the contract:")
+    for violation in outcome.violations:
+        click.echo(f"  {violation}")
+
+
 @main.command()
 @target_options
 @click.option(
@@ -267,16 +288,7 @@ def record(
     chosen = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
     if not chosen:
         fail(f"no recordable scenario id contains {' or '.join(patterns)}")
-    # the embedded simulator keeps its published limits, except for the rate-limit probes,
-    # recorded from a second one whose limits are lowered so their cassettes stay small
-    groups: list[tuple[SimulatorConfig | None, list[Any]]] = [(None, chosen)]
-    if embedded_run:
-        probes = [s for s in chosen if s.kind == "rate-limit"]
-        lowered = SimulatorConfig(db=":memory:", post_limit_per_minute=5, get_limit_per_minute=5)
-        groups = [
-            (SimulatorConfig(db=":memory:"), [s for s in chosen if s.kind != "rate-limit"]),
-            (lowered, probes),
-        ]
+    groups = _record_groups(chosen, embedded_run)
     written = failed = 0
     started = time.time()
     try:
@@ -311,11 +323,7 @@ def record(
                             written += path is not None
                             if outcome.status == "failed":
                                 failed += 1
-                                click.echo(
-                                    f"{outcome.id}: recorded, but the target broke the contract:"
-                                )
-                                for violation in outcome.violations:
-                                    click.echo(f"  {violation}")
+                                _echo_broken(outcome)
                     except (TargetUnreachable, TargetProblem) as exc:
                         fail(str(exc))
                     except OSError as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,6 +18,9 @@ from sms_contract.cli.group import (
 )
 from sms_contract.cli.output import console, progress
 from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @main.command()
@@ -50,8 +53,6 @@ def mutants(
       sms-contract mutants --only partial-success-200 --only bulk-missing-item
     """
     import json
-
-    from rich.table import Table
 
     require_contract()
     from sms_contract.mutants import catalogue, run_all
@@ -110,17 +111,7 @@ def mutants(
             )
         )
     else:
-        table = Table(title="Mutants", title_justify="left")
-        for column in ("mutant", "result", "killed by (check: failing scenarios)"):
-            table.add_column(column)
-        for r in results:
-            if r.control:
-                verdict = "[red]FAILS[/]" if r.killed else "[green]passes[/]"
-            else:
-                verdict = "[green]killed[/]" if r.killed else "[red]SURVIVED[/]"
-            found = ", ".join(f"{check}: {n}" for check, n in r.checks.most_common())
-            table.add_row(f"{r.name}\n[dim]{r.description}[/]", verdict, found or "-")
-        console().print(table)
+        console().print(_table(results))
         for control in controls:
             if control.killed:
                 click.echo(f"control {control.name} fails: " + ", ".join(control.failed_scenarios))
@@ -133,3 +124,20 @@ def mutants(
             f"(pristine {'fails' if pristine.killed else 'passes'}); {seconds:.1f} s"
         )
     sys.exit(EXIT_INTERRUPTED if interrupted else (EXIT_OK if ok else EXIT_VIOLATIONS))
+
+
+def _table(results: list[Any]) -> Table:
+    """One row per target: the verdict, and the checks that killed it."""
+    from rich.table import Table
+
+    table = Table(title="Mutants", title_justify="left")
+    for column in ("mutant", "result", "killed by (check: failing scenarios)"):
+        table.add_column(column)
+    for r in results:
+        if r.control:
+            verdict = "[red]FAILS[/]" if r.killed else "[green]passes[/]"
+        else:
+            verdict = "[green]killed[/]" if r.killed else "[red]SURVIVED[/]"
+        found = ", ".join(f"{check}: {n}" for check, n in r.checks.most_common())
+        table.add_row(f"{r.name}\n[dim]{r.description}[/]", verdict, found or "-")
+    return table
