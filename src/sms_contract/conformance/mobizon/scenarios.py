@@ -172,6 +172,7 @@ def _webhook_scenario(status: mobizon.SmsStatus) -> Callable[[Run], None]:
         ):
             return
         delivery = deliveries[0]
+        since = len(r.violations)
         report = validate_callback("mobizon", delivery.body, delivery.content_type, r.mode)
         r.violations.extend(report)
         r.accepted.extend(report.accepted)
@@ -211,6 +212,7 @@ def _webhook_scenario(status: mobizon.SmsStatus) -> Callable[[Run], None]:
             event.get("sign"),
             "the report is signed as Mobizon documents",
         )
+        r.callbacks.append((report, len(r.violations) > since))  # for the coverage model
 
     return run
 

@@ -14,6 +14,7 @@ from sms_contract.conformance.target import Target
 from sms_contract.contract import mobizon
 
 TEXT = "sms-contract conformance check"
+SENDER = "ACME"
 NO_SUCH_MODULE = "smscontractnosuchmodule"
 NO_SUCH_METHOD = "smscontractnosuchmethod"
 # an id no account has: Mobizon's ids are positive; the simulator's start at 169275401
@@ -50,7 +51,8 @@ def triggers(target: Target) -> dict[str, Trigger]:
     """Situation id -> the request that produces it (test_recipient: per code, see below)."""
     ordinary = target.recipient(0)
     return {
-        "send_accepted": Trigger(mobizon.SEND, send_form(ordinary)),
+        # with a sender ID: an unregistered one falls back to a shared one (sendSmsMessage page)
+        "send_accepted": Trigger(mobizon.SEND, send_form(ordinary, ("from", SENDER))),
         "status_found": Trigger(mobizon.STATUS, (), send_first=True),
         "recipient_invalid": Trigger(mobizon.SEND, (("recipient", "not-a-number"), ("text", TEXT))),
         "validity_out_of_range": Trigger(
