@@ -49,7 +49,7 @@ from sms_contract.simulator.app import create_app
 from sms_contract.simulator.config import NO_LIMIT
 from sms_contract.simulator.final_codes import codes_by_test_number
 
-VERSION = 1  # of what the generator writes: part of the cache key
+VERSION = 2  # of what the generator writes (or the simulator answers): part of the cache key
 BASE = "http://127.0.0.1:8765"  # as `sms-contract record` writes the embedded simulator's
 KEY, TOKEN = "simkey", "simtoken"
 

