@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sms_contract.contract.registry import Registries, load_registries
+from sms_contract.contract.registry import DetailedStatusCode, Registries, load_registries
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -59,15 +59,57 @@ def _exotel_codes(reg: Registries, *, tolerant: bool) -> dict[str, Any]:
             "Direction": _enum(list(reg.exotel_directions), "Message direction."),
             "DetailedStatusCode": {
                 "type": "integer",
-                **_enum([d.code for d in dscs], "DetailedStatusCode."),
+                "description": "DetailedStatusCode: a row of the table, or a reserved code.",
+                "anyOf": [
+                    {"enum": [d.code for d in dscs]},
+                    *({"minimum": r.start, "maximum": r.end} for r in reg.reserved),
+                ],
             },
             "DetailedStatus": detailed_status,
+            "DetailedStatusPairing": _reserved_pairing(reg, dscs, detailed_status),
             "ErrorCode": {"type": "integer", **_enum(error_codes, "RestException Code.")},
             "ErrorHttpStatus": {
                 "type": "integer",
                 **_enum(sorted({e.status for e in reg.http_errors}), "RestException Status."),
             },
         },
+    }
+
+
+def _reserved_pairing(
+    reg: Registries, dscs: list[DetailedStatusCode], detailed_status: dict[str, Any]
+) -> dict[str, Any]:
+    """A code of a reserved range that no row names carries the range's Status and any
+    UPPER_SNAKE DetailedStatus; every other code carries a documented DetailedStatus."""
+    known = [d.code for d in dscs]
+    branches: list[dict[str, Any]] = [
+        {
+            "if": {
+                "properties": {
+                    "DetailedStatusCode": {
+                        "type": "integer",
+                        "minimum": r.start,
+                        "maximum": r.end,
+                        "not": {"enum": [c for c in known if r.start <= c <= r.end]},
+                    }
+                },
+                "required": ["DetailedStatusCode"],
+            },
+            "then": {
+                "properties": {
+                    "Status": {"const": r.status},
+                    "DetailedStatus": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"},
+                }
+            },
+            "else": {"properties": {"DetailedStatus": detailed_status}},
+        }
+        for r in reg.reserved
+    ]
+    return {
+        "description": "The DetailedStatus of a code (reserved codes: line "
+        + ", ".join(str(r.line) for r in reg.reserved)
+        + ").",
+        "allOf": branches or [{"properties": {"DetailedStatus": detailed_status}}],
     }
 
 

@@ -85,7 +85,7 @@ def test_a_broken_interaction_names_file_index_operation_and_field(tmp_path: Pat
         SIMULATOR / "send-json.yaml",
         tmp_path / "broken.yaml",
         '"DetailedStatusCode":\n        21010',
-        '"DetailedStatusCode":\n        "21010"',
+        '"DetailedStatusCode":\n        21011',
     )
     _, findings = validate_cassette(broken)
     assert findings

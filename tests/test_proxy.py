@@ -491,9 +491,10 @@ def test_the_whole_conformance_suite_passes_through_the_proxy() -> None:
             )  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "CONFORMS" in done.stdout
-    # the suite's own requests to paths outside the contract are the proxy's only findings
+    # the suite's requests to paths outside the four operations are answered with the error rows
+    # the document names for them (lines 524, 537-550, 830): no findings at all
     flagged = {v.check for e in proxy.exchanges for v in e.violations}
-    assert flagged == {"operation"}
+    assert flagged == set()
     assert len(proxy.exchanges) > 200
 
 

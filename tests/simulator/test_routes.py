@@ -73,6 +73,90 @@ async def test_static_bulk_partial_success_is_207(client: httpx.AsyncClient) -> 
     assert [item["SMSMessage"]["Sid"] is None for item in response.json()] == [False, True, False]
 
 
+async def test_a_body_over_2000_characters_is_accepted_and_ends_in_23070(
+    client: httpx.AsyncClient,
+) -> None:
+    # no error row answers it; such a message "may also end" in 23070 (line 320)
+    response = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/send.json",
+        content=f"From=ACME&To=%2B919812345678&Body={'x' * 2001}",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200
+    sid = response.json()["SMSMessage"]["Sid"]
+    app: Any = client._transport.app  # type: ignore[attr-defined]
+    stored = app.state.simulator.store.get("simaccount", sid)
+    assert stored.final_code == load_registries().dsc_for_situation("body-too-long").code == 23070
+
+
+async def test_the_documents_dynamic_bulk_with_an_empty_body_is_207_23000(
+    client: httpx.AsyncClient,
+) -> None:
+    # code samples 51-57: Messages[0][Body]= is answered 207, that item failed 23000 with its To
+    body = "From=0XXXXXX4890&Messages[0][Body]=&Messages[0][To]=%2B919812345678&Messages[1][Body]=two&Messages[1][To]=%2B919812345679"
+    response = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/bulksend.json",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 207
+    failed, accepted = (item["SMSMessage"] for item in response.json())
+    assert (failed["Sid"], failed["DetailedStatusCode"], failed["To"]) == (
+        None,
+        23000,
+        "+919812345678",
+    )
+    assert failed["DetailedStatus"] == "FAILED_MISSING_BODY" and failed["Body"] == ""
+    assert accepted["From"] == "0XXXXXX4890/SMSCTR"
+
+
+async def test_bulksend_without_from_uses_the_accounts_sender(client: httpx.AsyncClient) -> None:
+    # "If not set, default approved SENDER ID as per account will be used" (line 1512)
+    body = "Messages[0][To]=%2B919812345678&Messages[0][Body]=a"
+    response = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/bulksend.json",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200
+    (item,) = response.json()
+    assert item["SMSMessage"]["From"].count("/") == 1
+
+
+async def test_a_static_bulk_failed_item_echoes_to_null(client: httpx.AsyncClient) -> None:
+    # code sample 37: the failed item of To[]=555 has "To": null
+    body = "From=ACME&Body=hi&To[]=555&To[]=%2B919812345679"
+    response = await _conforming(
+        client,
+        "POST",
+        f"{BASE}/Sms/send.json",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 207
+    failed, accepted = (item["SMSMessage"] for item in response.json())
+    assert failed["To"] is None and failed["DetailedStatusCode"] == 23010
+    assert accepted["From"] == "08047112233/ACME"
+
+
+async def test_time_to_expiry_zero_is_rejected(client: httpx.AsyncClient) -> None:
+    # "Minimum is 1 minute" (line 125)
+    body = "From=ACME&To=%2B919812345678&Body=hi&ShortenUrlParams[TimeToExpiry]=0"
+    response = await client.post(
+        f"{BASE}/Sms/send.json",
+        content=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        auth=AUTH,
+    )
+    assert response.status_code == 400
+
+
 async def test_dynamic_bulk(client: httpx.AsyncClient) -> None:
     body = "From=ACME&Messages[0][To]=%2B919812345678&Messages[0][Body]=a&Messages[1][To]=%2B919812345679&Messages[1][Body]=b"
     response = await _conforming(
@@ -114,7 +198,14 @@ async def test_dynamic_bulk(client: httpx.AsyncClient) -> None:
             "body_invalid",
             "POST",
             "/Sms/send.json",
-            {"From": "A", "To": "+919812345678", "Body": "x" * 2001},
+            {"From": "A", "To": "+919812345678", "Body[]": ["a", "b"]},
+            AUTH,
+        ),
+        (
+            "array_for_string",
+            "POST",
+            "/Sms/send.json",
+            {"From[]": ["A", "B"], "To": "+919812345678", "Body": "x"},
             AUTH,
         ),
         ("from_missing", "POST", "/Sms/send", {"To": "+919812345678", "Body": "x"}, AUTH),

@@ -66,6 +66,8 @@ class _Variant:
     pins: dict[str, Any] = field(default_factory=dict)
     # further constraints on single fields (beyond the schema, never against it)
     narrow: dict[str, Any] = field(default_factory=dict)
+    # fields a realistic delivery carries although the schema does not require them
+    carries: tuple[str, ...] = ()
 
 
 def _closed(schema: Any) -> Any:
@@ -87,14 +89,14 @@ def _closed(schema: Any) -> Any:
 def _pinned(variant: _Variant) -> Any:
     # realistic payloads carry the documented fields only; unknown ones get their own variant
     schema = _closed(bundle(variant.schema))
-    if not (variant.pins or variant.narrow):
+    if not (variant.pins or variant.narrow or variant.carries):
         return schema
     pins = {
         "properties": {
             **variant.narrow,
             **{key: {"const": value} for key, value in variant.pins.items()},
         },
-        "required": list(variant.pins),
+        "required": list(dict.fromkeys([*variant.pins, *variant.carries])),
     }
     return {"allOf": [schema, pins]}
 
@@ -124,8 +126,14 @@ def _variants(registries: Registries) -> Iterator[_Variant]:
          "DetailedStatus": delivered.name, "CustomField": UNICODE_TEXT},
         narrow=FORM_NARROWING,
     )  # fmt: skip
+    # the document requires no click field; a realistic click carries the ones it lists
+    click_fields = tuple(bundle(SCHEMAS["exotel-click"])["properties"])
     yield _Variant(
-        "exotel/click-tracking", "exotel", "click-tracking callback", SCHEMAS["exotel-click"]
+        "exotel/click-tracking",
+        "exotel",
+        "click-tracking callback",
+        SCHEMAS["exotel-click"],
+        carries=click_fields,
     )
     bandwidth = registries.bandwidth
     for event in bandwidth["types"]:

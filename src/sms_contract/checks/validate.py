@@ -14,9 +14,16 @@ from jsonschema.exceptions import ValidationError, best_match
 from sms_contract.checks.semantic import Exchange, run_checks
 from sms_contract.contract.coerce import coerce
 from sms_contract.contract.forms import FormError, decode_form
+from sms_contract.contract.paths import documented_errors
+from sms_contract.contract.registry import load_registries
 from sms_contract.contract.schemastore import Mode, cached_validator, compiled_validator, schema_uri
 from sms_contract.contract.spec import Operation, load_contract
-from sms_contract.contract.variants import accepted_media_types, accepted_statuses, normalize
+from sms_contract.contract.variants import (
+    accepted_media_types,
+    accepted_statuses,
+    normalize,
+    path_case_variant,
+)
 from sms_contract.contract.violations import AcceptedVariant, Report, Violation, show
 from sms_contract.contract.xmlbody import XmlError, parse_xml
 
@@ -210,6 +217,69 @@ def _unknown_operation(method: str, url: str) -> Violation:
     )
 
 
+def _outside_contract(
+    method: str, url: str, status: int, headers: Headers | None, body: bytes | str | None,
+    mode: Mode,
+) -> Report:  # fmt: skip
+    """A response to a URL outside the four operations: the document answers such URLs with
+    error rows (paths.documented_errors), so the response is checked against those rows."""
+    registries = load_registries()
+    ids = documented_errors(method, url)
+    rows = [registries.http_error(i) for i in ids]
+    label = f"{method.upper()} {urlsplit(url).path}"
+    report = Report()
+    report.operation = label
+    expected = next(r for r in rows)
+    if not any(r.status == status for r in rows):
+        report.append(
+            Violation(
+                "operation",
+                "/status",
+                f"HTTP {expected.status} ({expected.id}, line {expected.line})",
+                str(status),
+                "no operation of the contract matches this request, and the document answers "
+                f"this URL with error {expected.code or expected.message!r}",
+                label,
+            )
+        )
+        return report
+    media = media_type(header(headers, "Content-Type"))
+    if media not in ("application/json", "application/xml", "text/xml"):
+        report.append(
+            _wrong_media("application/json or application/xml", media,
+                         "a documented error is a RestException in JSON or XML", label)
+        )  # fmt: skip
+        return report
+    schema = ref_schema("exotel/rest-exception.json")
+    data, problem = _body_or_violation(
+        body, media, schema, mode, label, "response_schema_conformance"
+    )
+    if problem:
+        report.append(problem)
+        return report
+    data = _conforms(report, data, schema, mode, label, "response_schema_conformance", "exotel")
+    error = data.get("RestException") if isinstance(data, dict) else None
+    if not isinstance(error, dict):
+        return report
+    matching = [
+        r for r in rows
+        if r.status == status and r.code == error.get("Code")
+        and (not isinstance(error.get("Message"), str) or r.matches(error["Message"]))
+    ]  # fmt: skip
+    if not matching:
+        report.append(
+            Violation(
+                "error_code_matches_status",
+                "/RestException",
+                " or ".join(f"{r.code} {r.message!r}" for r in rows if r.status == status),
+                show({"Code": error.get("Code"), "Message": error.get("Message")}),
+                "the error is not one the document answers on this URL",
+                label,
+            )
+        )
+    return report
+
+
 def _wrong_media(expected: str, media: str, message: str, label: str | None) -> Violation:
     return Violation(
         "content_type_conformance", "/headers/Content-Type", expected, media or "(none)",
@@ -222,9 +292,8 @@ def _conforms(
 ) -> Any:
     """Add the schema's findings on `data` to `report` (tolerant mode first maps the known
     variants of `provider` back to the strict reading); return the data as checked."""
-    if mode == "tolerant":
-        data, accepted = normalize(data, provider)
-        report.accepted.extend(accepted)
+    data, accepted = normalize(data, provider, documented_only=mode != "tolerant")
+    report.accepted.extend(accepted)
     report.extend(schema_violations(data, schema, mode, label, check))
     return data
 
@@ -248,14 +317,47 @@ def validate_response(
         from sms_contract.checks.mobizon import check_response
 
         return check_response(url, status, headers, body, mode, request_body)
-    found = load_contract().find_operation(method, url)
+    found, report = _find(method, url, mode)
     if found is None:
-        return Report([_unknown_operation(method, url)])
+        return _outside_contract(method, url, status, headers, body, mode)
     operation, params = found
-    report = Report()
     report.operation = operation.label
     _check_response(report, operation, params, status, headers, body, mode, request_body)
     return report
+
+
+def _find(
+    method: str, url: str, mode: Mode
+) -> tuple[tuple[Operation, Mapping[str, str]] | None, Report]:
+    """The operation of a request; a path spelled in another case (`Sms/Messages`) is the
+    recorded variant path-case: accepted in tolerant mode, a finding in strict mode."""
+    contract = load_contract()
+    report = Report()
+    found = contract.find_operation(method, url)
+    if found is not None:
+        return found, report
+    found = contract.find_operation(method, url, ignore_case=True)
+    variant = path_case_variant("exotel")
+    if found is None or variant is None:
+        return None, report
+    actual = urlsplit(url).path
+    if mode == "tolerant":
+        report.accepted.append(
+            AcceptedVariant(variant, "/url", f"{actual} read as {found[0].path}")
+        )
+        return found, report
+    report.append(
+        Violation(
+            "operation",
+            "/url",
+            found[0].path,
+            actual,
+            f"the path is spelled in another case than the document's (variant {variant}, "
+            "accepted in tolerant mode)",
+            found[0].label,
+        )
+    )
+    return found, report
 
 
 def _is_mobizon(url: str) -> bool:
@@ -406,10 +508,9 @@ def validate_request(
         from sms_contract.checks.mobizon import check_request
 
         return check_request(url, headers, body, mode)
-    found = load_contract().find_operation(method, url)
+    found, report = _find(method, url, mode)
     if found is None:
         return Report([_unknown_operation(method, url)])
-    report = Report()
     report.operation = found[0].label
     report.request = _check_request(report, found[0], headers, body, mode)
     return report
@@ -436,12 +537,11 @@ def validate_exchange(
         return _mobizon_exchange(
             url, request_headers, request_body, status, response_headers, response_body, mode
         )
-    found = load_contract().find_operation(method, url)
+    found, report = _find(method, url, mode)
     if found is None:
-        return Report([_unknown_operation(method, url)])
+        return _outside_contract(method, url, status, response_headers, response_body, mode)
     operation, params = found
     request: bytes | str | Mapping[str, Any] | None = request_body
-    report = Report()
     report.operation = operation.label
     if request_body and method.upper() == "POST" and 200 <= status < 300:
         form = _check_request(report, operation, request_headers, request_body, mode)
@@ -522,6 +622,12 @@ CALLBACK_SCHEMAS = {
 }
 
 
+def _empty_as_null(form: dict[str, Any]) -> dict[str, Any]:
+    """A callback's empty form value (`SmsUnits=`) is what a response's null is: a form has no
+    other way to send one."""
+    return {key: (None if value == "" else value) for key, value in form.items()}
+
+
 def validate_callback(
     provider: str,
     body: bytes | str | Mapping[str, Any],
@@ -542,7 +648,11 @@ def validate_callback(
     report.operation = label
     schema = ref_schema(relative)
     if isinstance(body, Mapping):
-        data: Any = coerce(dict(body), schema, mode) if media.endswith("urlencoded") else dict(body)
+        data: Any = (
+            coerce(_empty_as_null(dict(body)) if provider == "exotel" else dict(body), schema, mode)
+            if media.endswith("urlencoded")
+            else dict(body)
+        )
     else:
         if provider == "exotel" and "short_url" in _text(body):
             return validate_callback("exotel-click", body, content_type, mode)
@@ -552,12 +662,23 @@ def validate_callback(
                 _wrong_media(documented, media, f"{provider} callbacks are {documented}", label)
             )
             return report
-        data, problem = _body_or_violation(
-            body, media, schema, mode, label, "callback_schema_conformance"
-        )
-        if problem:
-            report.append(problem)
-            return report
+        if media.endswith("urlencoded"):
+            try:
+                form = decode_form(_text(body))
+                data = coerce(_empty_as_null(form) if provider == "exotel" else form, schema, mode)
+            except FormError as exc:
+                report.append(
+                    Violation("callback_schema_conformance", "", media, show(_text(body), 40),
+                              str(exc), label)
+                )  # fmt: skip
+                return report
+        else:
+            data, problem = _body_or_violation(
+                body, media, schema, mode, label, "callback_schema_conformance"
+            )
+            if problem:
+                report.append(problem)
+                return report
     family = provider.split("-")[0]
     data = _conforms(report, data, schema, mode, label, "callback_schema_conformance", family)
     report.data = data
@@ -575,9 +696,8 @@ def validate_payload(relative_schema: str, data: Any, mode: Mode = "strict") -> 
     """Validate already-parsed JSON against one schema file of `schemas/` (e.g. Mobizon data)."""
     report = Report()
     provider = relative_schema.split("/")[0]
-    if mode == "tolerant":
-        data, accepted = normalize(data, provider)
-        report.accepted.extend(accepted)
+    data, accepted = normalize(data, provider, documented_only=mode != "tolerant")
+    report.accepted.extend(accepted)
     report.extend(
         schema_violations(
             data, ref_schema(relative_schema), mode, relative_schema, "schema_conformance"

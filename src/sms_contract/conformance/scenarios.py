@@ -595,7 +595,7 @@ def all_scenarios() -> list[Scenario]:
         )
     )
     for dsc in registries.dscs():
-        if dsc.final:
+        if dsc.final and dsc.reached == "delivery":
             out.append(
                 Scenario(
                     f"lifecycle-{dsc.code}",

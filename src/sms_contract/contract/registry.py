@@ -41,6 +41,21 @@ class DetailedStatusCode:
     line: int | None
     description: str
     situation: str | None = None
+    # "request": only the answer to a request carries it; "delivery": a message can end in it
+    reached: str = "delivery"
+
+
+@dataclass(frozen=True)
+class ReservedRange:
+    """DetailedStatusCodes the document reserves for future use (accepted with their Status)."""
+
+    start: int
+    end: int
+    status: str
+    line: int
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, int) and self.start <= code <= self.end
 
 
 @dataclass(frozen=True)
@@ -93,6 +108,8 @@ class Variant:
     media_types: dict[str, list[str]] = field(default_factory=dict)
     situation: str | None = None
     statuses: tuple[int, ...] = ()
+    # the reference document itself prints this variant: both modes accept it
+    documented: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,7 @@ class Registries:
     exotel_callbacks: dict[str, Any]
     mobizon_webhooks: dict[str, Any]
     variants: tuple[Variant, ...]
+    reserved: tuple[ReservedRange, ...] = ()
 
     # -- Exotel lookups -------------------------------------------------------------------
     def statuses(self, *, tolerant: bool = False) -> list[ExotelStatus]:
@@ -120,6 +138,12 @@ class Registries:
 
     def dsc(self, code: int) -> DetailedStatusCode | None:
         return self._dsc_by_code.get(code)
+
+    def reserved_range(self, code: object) -> ReservedRange | None:
+        """The reserved range `code` falls in when no row names it (None otherwise)."""
+        if not isinstance(code, int) or code in self._dsc_by_code:
+            return None
+        return next((r for r in self.reserved if code in r), None)
 
     @functools.cached_property
     def _dsc_by_code(self) -> dict[int, DetailedStatusCode]:
@@ -140,7 +164,7 @@ class Registries:
     def failure_dscs(self) -> list[DetailedStatusCode]:
         """Reference DetailedStatusCodes of a final state that is not a success."""
         failed = {s.status for s in self.statuses() if s.final and s.success is False}
-        return [d for d in self.dscs() if d.status in failed]
+        return [d for d in self.dscs() if d.status in failed and d.reached == "delivery"]
 
     def delivery(self, provider: str) -> dict[str, Any]:
         """How `provider` delivers callbacks: content_type, deadline_seconds, ..."""
@@ -204,7 +228,8 @@ def _load_yaml(name: str) -> Any:
 def load_registries() -> Registries:
     """Load every registry file once per process."""
     statuses = _load_yaml("exotel-statuses.yaml")
-    dscs = _load_yaml("exotel-detailed-status-codes.yaml")["codes"]
+    dsc_file = _load_yaml("exotel-detailed-status-codes.yaml")
+    dscs = dsc_file["codes"]
     errors = _load_yaml("exotel-http-errors.yaml")["errors"]
     variants = []
     for row in _load_yaml("variants.yaml")["variants"]:
@@ -220,6 +245,7 @@ def load_registries() -> Registries:
                 media_types=dict(row.get("media_types", {})),
                 situation=row.get("situation"),
                 statuses=tuple(row.get("statuses", ())),
+                documented=bool(row.get("documented", False)),
             )
         )
     return Registries(
@@ -234,4 +260,8 @@ def load_registries() -> Registries:
         exotel_callbacks=_load_yaml("exotel-callbacks.yaml"),
         mobizon_webhooks=_load_yaml("mobizon-webhooks.yaml"),
         variants=tuple(variants),
+        reserved=tuple(
+            ReservedRange(row["from"], row["to"], row["status"], row["line"])
+            for row in dsc_file.get("reserved", ())
+        ),
     )

@@ -122,8 +122,16 @@ class Contract:
             return resolved
         return node
 
-    def find_operation(self, method: str, url: str) -> tuple[Operation, Mapping[str, str]] | None:
-        """The operation for a request and its path parameters (read-only), or None."""
+    def find_operation(
+        self, method: str, url: str, *, ignore_case: bool = False
+    ) -> tuple[Operation, Mapping[str, str]] | None:
+        """The operation for a request and its path parameters (read-only), or None.
+
+        `ignore_case` matches the path's fixed segments in any case (`Sms/Messages` for the
+        document's `SMS/Messages`): the variant path-case, which only the checks decide on.
+        """
+        if ignore_case:
+            return self._match(method, url, ignore_case=True)
         found = self._recent.get((method, url))
         if found is not None:
             return found
@@ -136,7 +144,9 @@ class Contract:
             self._recent[(method, url)] = found
         return found
 
-    def _match(self, method: str, url: str) -> tuple[Operation, Mapping[str, str]] | None:
+    def _match(
+        self, method: str, url: str, *, ignore_case: bool = False
+    ) -> tuple[Operation, Mapping[str, str]] | None:
         path = urlsplit(url).path if "://" in url or url.startswith("/") else url
         if "//" in path:
             path = re.sub(r"/{2,}", "/", path)
@@ -144,7 +154,10 @@ class Contract:
         start = path.find("/v1/")
         tail = path[start:] if start >= 0 else path
         for operation in self._by_method.get(method.upper(), ()):
-            match = operation.pattern.match(tail)
+            pattern = operation.pattern
+            if ignore_case:
+                pattern = re.compile(pattern.pattern, re.IGNORECASE)
+            match = pattern.match(tail)
             if match:
                 return operation, MappingProxyType(match.groupdict())
         return None

@@ -46,10 +46,23 @@ def _convert(variant: Variant, value: Any, here: str, catalogue: set[Any]) -> tu
     return value, ""
 
 
-def normalize(data: Any, provider: str) -> tuple[Any, list[AcceptedVariant]]:
-    """Return `data` with `provider`'s known variants normalised, and what was accepted."""
+def normalize(
+    data: Any, provider: str, *, documented_only: bool = False
+) -> tuple[Any, list[AcceptedVariant]]:
+    """Return `data` with `provider`'s known variants normalised, and what was accepted.
+
+    `documented_only` (strict mode) applies only the variants the reference document itself
+    prints (`documented: true`), so a response exactly as the document shows it conforms in
+    both modes.
+    """
     registries = load_registries()
-    variants = [v for v in registries.variants if v.provider == provider]
+    variants = [
+        v
+        for v in registries.variants
+        if v.provider == provider and (v.documented or not documented_only)
+    ]
+    if not variants or (documented_only and not _may_need(data, variants)):
+        return data, []
     catalogue: set[Any] = {
         d.code for d in registries.detailed_status_codes if d.catalogue == VARIANT
     } | {s.status for s in registries.exotel_statuses if s.catalogue == VARIANT}
@@ -86,6 +99,25 @@ def normalize(data: Any, provider: str) -> tuple[Any, list[AcceptedVariant]]:
     return visit(data, "", None), accepted
 
 
+def _may_need(data: Any, variants: list[Variant]) -> bool:
+    """Whether any SMSMessage-level field of `data` could be a documented variant (a cheap
+    look before the full walk, which strict mode would otherwise pay on every body)."""
+    names = {f.rsplit(".", 1)[-1] for v in variants for f in v.fields}
+    renames = {k for v in variants for k in v.rename}
+    items = data if isinstance(data, list) else [data]
+    for item in items:
+        if not isinstance(item, dict):
+            return True
+        message = item.get("SMSMessage", item)
+        if not isinstance(message, dict):
+            return True
+        if renames & message.keys():
+            return True
+        if any(isinstance(message.get(name), str) for name in names):
+            return True
+    return False
+
+
 def accepted_media_types(provider: str, documented: str) -> dict[str, str]:
     """Other media types tolerant mode accepts for `documented`, mapped to their variant id."""
     out: dict[str, str] = {}
@@ -108,3 +140,9 @@ def accepted_statuses(provider: str, situation: str) -> dict[int, str]:
             for status in variant.statuses:
                 out[status] = variant.id
     return out
+
+
+def path_case_variant(provider: str) -> str | None:
+    """The id of `provider`'s variant that accepts an operation's path in another case."""
+    variants = load_registries().variants
+    return next((v.id for v in variants if v.provider == provider and v.kind == "path-case"), None)

@@ -16,8 +16,8 @@ _VALID = re.compile(r"^\+?[0-9]{6,15}$")
 
 
 def final_codes() -> list[DetailedStatusCode]:
-    """Every final reference DetailedStatusCode, in registry order."""
-    return [d for d in load_registries().dscs() if d.final]
+    """Every final reference DetailedStatusCode a delivery can end in, in registry order."""
+    return [d for d in load_registries().dscs() if d.final and d.reached == "delivery"]
 
 
 def codes_by_test_number() -> dict[str, DetailedStatusCode]:

@@ -56,8 +56,28 @@ def _limit(schema: str, prop: str, key: str) -> int:
 
 
 def _body_max() -> int:
-    value: int = _schema("common.json")["$defs"]["MessageBody"]["maxLength"]
+    """The documented 2000 characters: not a request error, a message longer "may also end"
+    in 23070 (common.json, MessageBody)."""
+    value: int = _schema("common.json")["$defs"]["MessageBody"]["x-documented-max-length"]
     return value
+
+
+# The account's ExoPhone and approved Sender ID: the document answers From as "<VN>/<SenderID>"
+# (line 191, every example: "0XXXXXX4890/WEBDEV"), and a bulksend without From uses "default
+# approved SENDER ID as per account" (line 1512).
+DEFAULT_EXOPHONE = "08047112233"
+DEFAULT_SENDER_ID = "SMSCTR"
+
+
+def answered_from(sender: str | None) -> str:
+    """The From of a response: `<VN>/<SenderID>` for an ExoPhone or a Sender ID sent."""
+    if not sender:
+        return f"{DEFAULT_EXOPHONE}/{DEFAULT_SENDER_ID}"
+    if "/" in sender:
+        return sender
+    if sender.startswith(("0", "+")):  # an ExoPhone: "From = '080XXXXXX'" (line 37)
+        return f"{sender}/{DEFAULT_SENDER_ID}"
+    return f"{DEFAULT_EXOPHONE}/{sender}"
 
 
 class RateLimiter:
@@ -113,14 +133,17 @@ def _account(
     parts = [p for p in (match.group("rest") or "").split("/") if p]
     if not parts or parts[0] != "Accounts":
         return error_response("accounts_missing", as_json)
-    if len(parts) < 2 or parts[1] in ("Sms", "SMS"):
+    if len(parts) < 2 or parts[1].lower() == "sms":
         return error_response("account_sid_missing", as_json)
     auth_error = _authenticate(request, state)
     if auth_error:
         return error_response(auth_error, as_json)
     if parts[1] not in state.accounts():
         return error_response("forbidden_resource", as_json)
-    return parts[1], [p.removesuffix(".json") for p in parts[2:]]
+    tail = [p.removesuffix(".json") for p in parts[2:]]
+    # the fixed segments in any case, one rule for every route: the document spells them Sms
+    # and SMS, and a client reading Sms/Messages has met the real server (variant path-case)
+    return parts[1], [p.lower() if i < 2 else p for i, p in enumerate(tail)]
 
 
 async def _post(
@@ -128,9 +151,9 @@ async def _post(
 ) -> Response:
     if not state.limiter.allow(account, "POST", state.config.post_limit_per_minute):
         return error_response("post_rate_limited", as_json)
-    if tail in (["Sms", "send"], ["Sms", "bulksend"]):
+    if tail in (["sms", "send"], ["sms", "bulksend"]):
         return await _send(request, state, account, as_json, bulk=tail[1] == "bulksend")
-    if tail in (["Sms"], []):
+    if tail in (["sms"], []):
         return error_response("invalid_parameters_sms_root", as_json)
     return _not_allowed(tail, as_json)
 
@@ -138,11 +161,11 @@ async def _post(
 def _get(state: SimulatorState, account: str, tail: list[str], as_json: bool) -> Response:
     if not state.limiter.allow(account, "GET", state.config.get_limit_per_minute):
         return error_response("get_rate_limited", as_json)
-    if len(tail) == 3 and tail[0] in ("SMS", "Sms") and tail[1] == "Messages":
+    if len(tail) == 3 and tail[:2] == ["sms", "messages"]:
         return _details(state, account, tail[2], as_json)
-    if tail in (["Sms"], []):
+    if tail in (["sms"], []):
         return error_response("invalid_parameters_sms_root", as_json)
-    if tail in (["Sms", "send"], ["Sms", "bulksend"]):
+    if tail in (["sms", "send"], ["sms", "bulksend"]):
         return _not_allowed(tail, as_json)
     return error_response("get_invalid_endpoint", as_json)
 
@@ -150,9 +173,9 @@ def _get(state: SimulatorState, account: str, tail: list[str], as_json: bool) ->
 def _not_allowed(tail: list[str], as_json: bool) -> Response:
     """The documented 405, with the Allow header RFC 9110 requires of every 405."""
     response = error_response("method_not_supported", as_json)
-    if tail in (["Sms", "send"], ["Sms", "bulksend"]):
+    if tail in (["sms", "send"], ["sms", "bulksend"]):
         response.headers["Allow"] = "POST"
-    elif len(tail) == 3 and tail[0] in ("SMS", "Sms") and tail[1] == "Messages":
+    elif len(tail) == 3 and tail[:2] == ["sms", "messages"]:
         response.headers["Allow"] = "GET, HEAD"
     else:
         response.headers["Allow"] = ""
@@ -194,6 +217,10 @@ _SCALARS = (
 
 def _check_common(form: dict[str, Any], as_json: bool) -> Response | None:
     """Errors shared by send and bulksend: scalars, enums."""
+    # "Invalid (Array) message body" is 40202 (line 456); any other parameter passed as an
+    # array is 40207 (line 476)
+    if isinstance(form.get("Body"), list | dict):
+        return error_response("body_invalid", as_json)
     for name in _SCALARS:
         if isinstance(form.get(name), list | dict):
             return error_response("array_for_string", as_json)
@@ -209,6 +236,17 @@ def _check_common(form: dict[str, Any], as_json: bool) -> Response | None:
     params = form.get("ShortenUrlParams")
     if params is not None and not isinstance(params, dict):
         return error_response("array_for_string", as_json)
+    if isinstance(params, dict) and "TimeToExpiry" in params:
+        expiry = _schema("common.json")["$defs"]["ShortenUrlParams"]["properties"]["TimeToExpiry"]
+        value = params["TimeToExpiry"]
+        if not (
+            isinstance(value, str)
+            and value.isdigit()
+            and expiry["minimum"] <= int(value) <= expiry["maximum"]
+        ):
+            # "Minimum is 1 minute ... max. value is 365 days" (line 125): no dedicated code is
+            # documented, the generic bad-parameter row as for Priority
+            return error_response("invalid_parameters_sms_root", as_json)
     return None
 
 
@@ -229,8 +267,12 @@ async def _send(
     raw = await request.body()
     try:
         form = decode_form(raw)
-    except FormError:
-        return error_response("messages_not_array" if bulk else "array_for_string", as_json)
+    except FormError as exc:
+        if bulk and "Messages" in str(exc):
+            return error_response("messages_not_array", as_json)
+        if "'Body'" in str(exc):
+            return error_response("body_invalid", as_json)
+        return error_response("array_for_string", as_json)
     problem = _check_common(form, as_json)
     if problem:
         return problem
@@ -242,8 +284,6 @@ async def _send(
     body = form.get("Body")
     if body is None or body == "":
         return error_response("body_empty", as_json)
-    if len(body) > _body_max():
-        return error_response("body_invalid", as_json)
     to = form.get("To")
     if isinstance(to, dict) or to is None:
         return error_response("all_numbers_invalid", as_json, number=to or "")
@@ -268,19 +308,25 @@ def _bulksend(state: SimulatorState, account: str, form: dict[str, Any], as_json
         return error_response("dynamic_bulk_too_many", as_json)
     items = []
     for message in messages:
+        # From is optional on bulksend: "If not set, default approved SENDER ID as per account
+        # will be used" (line 1512); a message's own From wins (line 1518)
         sender = message.get("From", form.get("From"))
-        problem = _sender_error(sender, message.get("SmsType", form.get("SmsType")), as_json)
-        if problem:
-            return problem
+        if sender is not None:
+            problem = _sender_error(sender, message.get("SmsType", form.get("SmsType")), as_json)
+            if problem:
+                return problem
+        if isinstance(message.get("Body"), list | dict):
+            return error_response("body_invalid", as_json)
         if any(isinstance(v, list | dict) for v in message.values()):
             return error_response("array_for_string", as_json)
         if "SmsType" in message and message["SmsType"] not in _enum("SmsType"):
             return error_response("sms_type_invalid", as_json)
         body = message.get("Body") or ""
-        if len(body) > _body_max():
-            return error_response("body_invalid", as_json)
         items.append((str(message.get("To", "")), body, sender))
-    if not any(final_codes.is_valid_number(n) and b for n, b, _ in items):
+    if not any(b for _, b, _ in items):
+        # "Message body for bulk send is invalid on account of it being empty/missing" (40201)
+        return error_response("messages_missing", as_json)
+    if not any(final_codes.is_valid_number(n) for n, b, _ in items if b):
         return error_response(
             "all_numbers_invalid", as_json, number=",".join(n for n, _, _ in items)
         )
@@ -297,24 +343,35 @@ def _accept(
     single: bool,
 ) -> Response:
     """Store the valid items, answer 200 (all accepted) or 207 (some failed), in request order."""
-    invalid_number = load_registries().dsc_for_situation("invalid-destination")
+    registries = load_registries()
+    invalid_number = registries.dsc_for_situation("invalid-destination")
+    missing_body = registries.dsc_for_situation("missing-body")
+    too_long = registries.dsc_for_situation("body-too-long")
     now = state.clock.now()
     params = form.get("ShortenUrlParams") if isinstance(form.get("ShortenUrlParams"), dict) else {}
     stored: list[Message] = []
     out: list[dict[str, Any]] = []
     for number, body, sender in items:
-        if not final_codes.is_valid_number(number) or not body:
-            out.append(failed_item(account, number or None, body, invalid_number))
+        if not body:
+            # the document's example echoes the To of an item without a Body (line 1652)
+            out.append(failed_item(account, number or None, body, missing_body))
             continue
+        if not final_codes.is_valid_number(number):
+            # and answers To null for an invalid destination (line 1048, code sample 37)
+            out.append(failed_item(account, None, body, invalid_number))
+            continue
+        final = final_codes.outcome(number, body)
+        if len(body) > _body_max():
+            final = too_long
         message = Message(
             sid=state.store.new_sid(),
             account=account,
-            sender=sender,
+            sender=answered_from(sender),
             recipient=number,
             body=body,
             encoding=form.get("EncodingType", "plain"),
             created_at=now,
-            final_code=final_codes.outcome(number, body).code,
+            final_code=final.code,
             forced_code=None,
             forced_at=None,
             status_callback=form.get("StatusCallback"),
