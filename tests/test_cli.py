@@ -249,9 +249,9 @@ def test_check_finds_violations_and_names_them(tmp_path: Path) -> None:
 def test_validate_exit_codes(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parents[1] / "cassettes"
     assert run("validate", str(root / "simulator")).exit_code == 0
-    result = run("validate", str(root / "reference-docs" / "static-bulk-xml.yaml"))
+    result = run("validate", str(root / "reference-docs" / "sample-20-curl-xml.yaml"))
     assert result.exit_code == 1
-    assert "static-bulk-xml.yaml#0" in result.output and "uri_matches_sid" in result.output
+    assert "sample-20-curl-xml.yaml#0" in result.output and "uri_matches_sid" in result.output
 
 
 def test_every_command_has_help_with_an_example() -> None:

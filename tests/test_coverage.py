@@ -155,8 +155,9 @@ def test_the_same_answer_inside_and_outside_the_contract_is_two_rows() -> None:
     assert [i.key for i in outside.items.values() if i.group == cov.ERROR_ROWS and i.exercised] == [
         "account_sid_missing"
     ]
-    # outside the contract there is no operation, and the exchange is a finding
-    assert outside.items[(cov.ERROR_ROWS, "account_sid_missing")].state == "failed"
+    # outside the contract there is no operation; the answer is the one the document names for
+    # that URL (line 547), so the exchange conforms
+    assert outside.items[(cov.ERROR_ROWS, "account_sid_missing")].state == "seen"
 
 
 def test_a_wrong_error_message_marks_the_row_failed() -> None:

@@ -72,7 +72,7 @@ def test_require_coverage_gate_both_ways(tmp_path: Path) -> None:
 
 
 def test_a_violation_still_fails_when_coverage_is_met() -> None:
-    broken = ROOT / "cassettes" / "reference-docs" / "static-bulk-xml.yaml"
+    broken = ROOT / "cassettes" / "reference-docs" / "sample-20-curl-xml.yaml"
     result = run("validate", str(broken), "--min-coverage", "0")
     assert result.exit_code == 1 and "FAILED" in result.output
 

@@ -81,7 +81,7 @@ def failing_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name in ("send-json.yaml", "error-body_empty-xml.yaml"):
         shutil.copy(ROOT / "cassettes" / "simulator" / name, folder / name)
     # the reference's own example: its Uri names another Sid (uri_matches_sid)
-    shutil.copy(ROOT / "cassettes" / "reference-docs" / "static-bulk-xml.yaml", folder)
+    shutil.copy(ROOT / "cassettes" / "reference-docs" / "sample-20-curl-xml.yaml", folder)
     return folder
 
 
@@ -114,7 +114,7 @@ def test_validate_report_shows_gaps_failures_and_rows(failing_folder: Path, tmp_
     failure = next(line for line in lines if "uri_matches_sid" in line)
     assert failure.count("/v1/Accounts/Exotel/SMS/") == 2, failure
     # one row per recording with its outcome
-    outcomes = (("send-json", "passed"), ("body_empty", "passed"), ("static-bulk-xml", "failed"))
+    outcomes = (("send-json", "passed"), ("body_empty", "passed"), ("sample-20-curl-xml", "failed"))
     for name, outcome in outcomes:
         row = next(line for line in lines if name in line and re.search(r"passed|failed", line))
         assert outcome in row, row
