@@ -1,4 +1,4 @@
-"""Write every request sample of the Exotel document as vcrpy cassettes in cassettes/reference-docs/.
+"""Write every request sample of the Exotel page as vcrpy cassettes in cassettes/reference-docs/.
 
 The transcription lives in tests/data/doc_samples.yaml: each request sample's wire form, the
 sample numbers of its section's JSON and XML answers, and the outcome decided for each answer.
@@ -77,7 +77,7 @@ def cassette(request: dict[str, Any], answer: int, outcome: dict[str, Any]) -> d
                     "status": {"code": outcome["status"], "message": ""},
                 },
             }
-        ],  # fmt: skip
+        ],
         "metadata": {
             "provenance": provenance,
             "expect": {
