@@ -125,6 +125,10 @@ def _bandwidth_codes(reg: Registries) -> dict[str, Any]:
                 [t["type"] for t in types if t["has_error_code"]],
                 "Event types that carry errorCode.",
             ),
+            "OutboundEventType": _enum(
+                [t["type"] for t in types if t["direction"] == "out"],
+                "Receipts of outbound messages (they carry `to`).",
+            ),
         },
     }
 

@@ -174,6 +174,25 @@ PASSING = [
     ),
     ("exotel/click-tracking-callback.json", {}),
     ("bandwidth/callback.json", [BW_FAILED, BW_DELIVERED]),
+    # errorCode is "The error code (if any)" (line 29): a message-failed without one conforms
+    ("bandwidth/callback.json", [{k: v for k, v in BW_FAILED.items() if k != "errorCode"}]),
+    # an inbound message has no outbound receipt's `to`
+    (
+        "bandwidth/callback.json",
+        [
+            {
+                **{k: v for k, v in BW_DELIVERED.items() if k != "to"},
+                "type": "message-received",
+                "message": {**BW_MESSAGE, "direction": "in"},
+            }
+        ],
+    ),
+    # HubBucs: the table marks nothing mandatory beyond what identifies the callback
+    (
+        "hubbucs/callback.json",
+        {"type": "message-failed", "message_id": "x", "from": "+1 305", "to": "305"},
+    ),
+    ("hubbucs/callback.json", {**HUBBUCS, "type": "message-delivered"}),
     ("hubbucs/callback.json", HUBBUCS),
     (
         "hubbucs/callback.json",
@@ -286,12 +305,15 @@ FAILING = [
     ),
     ("exotel/bulksend-request.json", {"Messages": [{"To": "1"}]}, "/Messages/0/Body", "required"),
     ("bandwidth/callback.json", BW_FAILED, "", "type"),
+    # segmentCount is listed (line 46), in the example and required by Bandwidth's SDK
     (
         "bandwidth/callback.json",
-        [_with(BW_FAILED, ["errorCode"], _DELETE)],
-        "/0/errorCode",
+        [_with(BW_FAILED, ["message", "segmentCount"], _DELETE)],
+        "/0/message/segmentCount",
         "required",
     ),
+    # `to` is "The destination number for an outbound message receipt" (line 31)
+    ("bandwidth/callback.json", [_with(BW_DELIVERED, ["to"], _DELETE)], "/0/to", "required"),
     ("bandwidth/callback.json", [{**BW_DELIVERED, "errorCode": 1}], "/0", "not"),
     ("bandwidth/callback.json", [_with(BW_FAILED, ["type"], "message-lost")], "/0/type", "enum"),
     ("hubbucs/callback.json", _with(HUBBUCS, ["errorCode"], "205"), "/errorCode", "type"),

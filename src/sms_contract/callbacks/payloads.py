@@ -28,7 +28,10 @@ UNICODE_TEXT = "नमस्ते 👋 Grüße — ĀČĒ 你好"
 # fields no provider documents yet: receivers must ignore them (providers add fields)
 EXTRA_FIELDS = {"x_new_field": UNICODE_TEXT, "x_nested": {"added": True, "items": [1, "two"]}}
 # a form has no null: a final message's DateSent is a date
-FORM_NARROWING = {"DateSent": {"type": "string"}}
+# realistic text: no control characters (those belong to the labelled robustness probes)
+_PLAIN = {"type": "string", "pattern": "^[A-Za-z0-9 .,!?'_-]{1,40}$"}
+_NUMBER = {"type": "string", "pattern": "^\\+?[0-9]{8,14}$"}
+FORM_NARROWING = {"DateSent": {"type": "string"}, "To": _NUMBER, "CustomField": _PLAIN}
 SCHEMAS = {
     "exotel": "exotel/status-callback.json",
     "exotel-click": "exotel/click-tracking-callback.json",
@@ -101,9 +104,47 @@ def _pinned(variant: _Variant) -> Any:
     return {"allOf": [schema, pins]}
 
 
+# what Bandwidth could send (the schema allows more): E.164 numbers, the direction of the event
+# type, RFC 3339 UTC times, text without control characters (those are robustness probes)
+_E164 = {"type": "string", "pattern": "^\\+[1-9][0-9]{9,13}$"}
+_TIME = {
+    "type": "string",
+    "pattern": "^20[2-3][0-9]-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])T([01][0-9]|2[0-3])"
+    ":[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?Z$",
+}
+_TEXT = _PLAIN
+_UUID = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def _bandwidth_realism(direction: str) -> dict[str, Any]:
+    return {
+        "to": _E164,
+        "time": _TIME,
+        "description": _TEXT,
+        "message": {
+            "properties": {
+                "id": {"type": "string", "pattern": "^[0-9]{13}[a-z0-9]{16}$"},
+                "owner": _E164,
+                "from": _E164,
+                "to": {"type": "array", "items": _E164, "minItems": 1, "maxItems": 3},
+                "time": _TIME,
+                "direction": {"const": direction},
+                "text": _TEXT,
+                "tag": _TEXT,
+                "applicationId": {
+                    "type": "string",
+                    "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+                },
+                "media": {"type": "array", "items": {"const": "https://example.com/media/1.jpg"}},
+                "segmentCount": {"type": "integer", "minimum": 1, "maximum": 10},
+            },
+        },
+    }
+
+
 def _variants(registries: Registries) -> Iterator[_Variant]:
     for code in registries.dscs():
-        if code.final:
+        if code.final and code.reached == "delivery":
             yield _Variant(
                 f"exotel/status-{code.code}",
                 "exotel",
@@ -127,16 +168,22 @@ def _variants(registries: Registries) -> Iterator[_Variant]:
         narrow=FORM_NARROWING,
     )  # fmt: skip
     # the document requires no click field; a realistic click carries the ones it lists
-    click_fields = tuple(bundle(SCHEMAS["exotel-click"])["properties"])
+    click = bundle(SCHEMAS["exotel-click"])["properties"]
     yield _Variant(
         "exotel/click-tracking",
         "exotel",
         "click-tracking callback",
         SCHEMAS["exotel-click"],
-        carries=click_fields,
+        narrow={
+            name: _PLAIN
+            for name, prop in click.items()
+            if prop.get("type") == "string" and not ({"format", "pattern"} & prop.keys())
+        },
+        carries=tuple(click),
     )
     bandwidth = registries.bandwidth
     for event in bandwidth["types"]:
+        realistic = _bandwidth_realism(event["direction"])
         if event["has_error_code"]:
             for error in bandwidth["error_codes"]:
                 yield _Variant(
@@ -145,6 +192,8 @@ def _variants(registries: Registries) -> Iterator[_Variant]:
                     f"{event['type']} with errorCode {error['code']} ({error['description']})",
                     SCHEMAS["bandwidth"],
                     {"type": event["type"], "errorCode": error["code"]},
+                    narrow=realistic,
+                    carries=("to",),
                 )
         else:
             yield _Variant(
@@ -153,6 +202,8 @@ def _variants(registries: Registries) -> Iterator[_Variant]:
                 f"{event['type']} event",
                 SCHEMAS["bandwidth"],
                 {"type": event["type"]},
+                narrow=realistic,
+                carries=("to",),
             )
     for event in registries.hubbucs["types"]:
         pins: dict[str, Any] = {"type": event["type"]}
@@ -166,7 +217,9 @@ def _variants(registries: Registries) -> Iterator[_Variant]:
                 f"{event['type']} callback",
                 SCHEMAS["hubbucs"],
                 pins,
-            )
+                narrow={"message_id": {"type": "string", "pattern": "^[A-Za-z0-9]{8,16}$"},
+                        "from": _NUMBER, "to": _NUMBER, "description": _PLAIN},
+            )  # fmt: skip
     webhook = registries.mobizon_webhooks["event_types"][0]
     # an sms-delivery-report carries the final delivery status (Mobizon's webhook docs)
     for status in (s for s in registries.mobizon_statuses if s["final"]):
