@@ -316,7 +316,8 @@ class Coverage:
         """Cover `groups`; of the items that belong to a provider, only those of `providers`
         (all when None). `final_states_only` leaves out the non-final statuses and
         DetailedStatusCodes, which no callback carries (Exotel's StatusCallback and Mobizon's
-        delivery report come with a final state)."""
+        delivery report come with a final state), and the codes only the answer to a request
+        carries (23000: no message is ever delivered to end in it)."""
         wanted = set(groups)
         unknown = wanted - set(GROUPS)
         if unknown:
@@ -325,7 +326,11 @@ class Coverage:
         registries = load_registries()
         transient = {
             *((STATUSES, s.status) for s in registries.statuses() if not s.final),
-            *((DETAILED_STATUS_CODES, str(d.code)) for d in registries.dscs() if not d.final),
+            *(
+                (DETAILED_STATUS_CODES, str(d.code))
+                for d in registries.dscs()
+                if not d.final or d.reached != "delivery"
+            ),
             *(
                 (STATUSES, f"mobizon {s['status']}")
                 for s in registries.mobizon_statuses
