@@ -142,6 +142,8 @@ class ValidatingProxy:
         self._origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         self._connections: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task[None]] = set()
+        # seconds a stop waits for a connection still relaying before it cuts it off
+        self.grace = 5.0
 
     async def serve(
         self,
@@ -164,11 +166,14 @@ class ValidatingProxy:
             # handler outlives the loop it runs on
             handlers = set(self._handlers)
             if handlers:
-                _, late = await asyncio.wait(handlers, timeout=5)
+                _, late = await asyncio.wait(handlers, timeout=self.grace)
                 for task in late:
                     task.cancel()
                 if late:
                     await asyncio.wait(late, timeout=5)
+            # the checker runs its queue in order: once this no-op has run, every exchange
+            # relayed so far is checked and counted, however slow the machine is
+            await asyncio.wrap_future(self._checker.submit(lambda: None))
             await server.wait_closed()
 
     @contextlib.contextmanager
@@ -187,7 +192,7 @@ class ValidatingProxy:
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60  # generous: only waited out when something is wrong
         while not started:
             if failed or not thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError(f"the proxy did not start: {failed[:1]}")
@@ -196,7 +201,7 @@ class ValidatingProxy:
             yield started[0]
         finally:
             loop.call_soon_threadsafe(stop.set)
-            thread.join(timeout=10)
+            thread.join(timeout=60)
             loop.close()
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -255,28 +260,29 @@ class ValidatingProxy:
                     raise ConnectionError("the upstream broke off its answer") from exc
                 if not (reused and isinstance(exc, ConnectionError)):
                     return await self._unreachable(writer, exc)
-        await asyncio.get_running_loop().run_in_executor(
-            self._checker,
-            self._check,
-            ProxiedExchange(
-                request.method,
-                self._origin + (self._prefix + target).decode("latin-1"),
-                [
-                    (k.decode("latin-1"), v.decode("latin-1"))
-                    for k, v in request.headers
-                    if k.lower() not in _NOT_RECORDED
-                ],
-                request.body,
-                response.status,
-                [
-                    (k.decode("latin-1"), v.decode("latin-1"))
-                    for k, v in response.headers
-                    if k.lower() not in HOP_BY_HOP
-                ],
-                response.body,
-                time.perf_counter() - started,
-            ),
+        exchange = ProxiedExchange(
+            request.method,
+            self._origin + (self._prefix + target).decode("latin-1"),
+            [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in request.headers
+                if k.lower() not in _NOT_RECORDED
+            ],
+            request.body,
+            response.status,
+            [
+                (k.decode("latin-1"), v.decode("latin-1"))
+                for k, v in response.headers
+                if k.lower() not in HOP_BY_HOP
+            ],
+            response.body,
+            time.perf_counter() - started,
         )
+        # shielded: a stop that cancels this handler must not drop the check of an answer the
+        # client already has (a loaded machine checks slower than it relays); `serve` waits
+        # for every check queued before it returns
+        check = self._checker.submit(self._check, exchange)
+        await asyncio.shield(asyncio.wrap_future(check))
         if not response.keep_alive and upstream is not None:
             upstream[1].close()
             upstream = None
