@@ -59,7 +59,8 @@ def test_the_transcription_is_the_samples_own_text(path: Path) -> None:
     if interaction.method == "GET":
         assert interaction.uri.split("/Accounts/Exotel")[1].removesuffix(".json") in text
         return
-    body = interaction.request_body or ""
+    raw = interaction.request_body or ""
+    body = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if tab in ("cURL", "NodeJS", "Ruby"):  # the string as written
         for pair in body.split("&"):
             assert pair in text, pair
