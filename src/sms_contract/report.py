@@ -51,6 +51,8 @@ class RunReport:
     # the documented behaviours the run exercised, and the gate on them (report-only if empty)
     coverage: Coverage | None = None
     gate: Gate = field(default_factory=Gate)
+    # the fuzz pass's hypothesis seed: `--seed` with it sends the same cases again
+    fuzz_seed: int = 0
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets)
@@ -134,6 +136,7 @@ class RunReport:
             "interrupted": self.interrupted,
             "exit_code": self.exit_code,
             "counts": self.counts(),
+            "fuzz_seed": self.fuzz_seed,
             "scenarios": [
                 {
                     "id": o.id,
@@ -237,7 +240,8 @@ class RunReport:
             else "NOTHING CHECKED"
         )
         fuzz = (
-            f"fuzz {counts['fuzz cases']} cases, {counts.get('fuzz failed', 0)} operations failed; "
+            f"fuzz {counts['fuzz cases']} cases (seed {self.fuzz_seed}), "
+            f"{counts.get('fuzz failed', 0)} operations failed; "
             if self.fuzz or self.unit == "scenarios"
             else ""
         )

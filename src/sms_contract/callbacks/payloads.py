@@ -9,7 +9,6 @@ public API (`from_dict`, `as_strategy`).
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import json
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from hypothesis import seed as hypothesis_seed
 
 from sms_contract.contract.registry import Registries, load_registries
 from sms_contract.contract.schemastore import bundle
+from sms_contract.reproducible import without_local_constants
 
 PROVIDERS = ("exotel", "bandwidth", "hubbucs", "mobizon")
 UNICODE_TEXT = "नमस्ते 👋 Grüße — ĀČĒ 你好"
@@ -288,32 +288,9 @@ def _draw(strategy: Any, seed: int) -> Any:
     def draw(case: Any) -> None:
         drawn.append(case.body)
 
-    with _without_local_constants():
+    with without_local_constants():
         draw()
     return drawn[-1]
-
-
-@contextlib.contextmanager
-def _without_local_constants() -> Iterator[None]:
-    """Hypothesis mixes in literals of the local modules loaded so far (its "local constants"),
-    so the same seed drew other values once more modules were imported: a run is reproducible
-    only without them. Private hypothesis API: left alone where it differs."""
-    try:
-        from hypothesis.internal.conjecture import providers
-        from hypothesis.internal.constants_ast import Constants
-    except ImportError:  # pragma: no cover
-        yield
-        return
-    original = getattr(providers, "_get_local_constants", None)
-    if original is None:  # pragma: no cover
-        yield
-        return
-    empty = Constants()
-    providers._get_local_constants = lambda: empty
-    try:
-        yield
-    finally:
-        providers._get_local_constants = original
 
 
 def _plain(value: Any) -> Any:

@@ -38,6 +38,13 @@ if TYPE_CHECKING:
     show_default=True,
     help="schemathesis cases per operation and mode after the scenarios (0: no fuzz pass)",
 )
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="hypothesis seed of the fuzz pass: the same seed sends the same cases (see the report)",
+)
 @select_option
 @coverage_options
 @provider_option
@@ -45,6 +52,7 @@ if TYPE_CHECKING:
 def check(
     target: TargetArgs,
     fuzz_examples: int,
+    seed: int,
     patterns: tuple[str, ...],
     gate: Gate,
     provider: str,
@@ -61,6 +69,7 @@ def check(
       SMS_CONTRACT_AUTH=KEY:TOKEN sms-contract check --target-url https://staging.example \\
           --account-sid ACME --allow-remote --recipient +919900000001 --max-requests 300
       sms-contract check --provider mobizon
+      sms-contract check --seed 1028          # replay the fuzz cases of a reported seed
     """
     if provider == "mobizon":
         require_contract()
@@ -84,7 +93,7 @@ def check(
         only = tuple(o.label for o in load_contract().operations if o.label in exercised)
         if not only:
             fuzz_examples = 0
-    run_suite(target, scenarios, fuzz_examples, output, gate, only)
+    run_suite(target, scenarios, fuzz_examples, output, gate, only, seed)
 
 
 @main.command()
@@ -96,9 +105,16 @@ def check(
     show_default=True,
     help="schemathesis cases per operation and generation mode",
 )
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="hypothesis seed of the fuzz pass: the same seed sends the same cases (see the report)",
+)
 @coverage_options
 @report_options
-def fuzz(target: TargetArgs, examples: int, gate: Gate, output: ReportArgs) -> None:
+def fuzz(target: TargetArgs, examples: int, seed: int, gate: Gate, output: ReportArgs) -> None:
     """Fuzz the target with schemathesis over openapi.yaml (valid and invalid cases).
 
     Recipients of generated sends are replaced by allowed numbers, so fuzzing staging texts
@@ -109,7 +125,7 @@ def fuzz(target: TargetArgs, examples: int, gate: Gate, output: ReportArgs) -> N
       sms-contract fuzz --examples 200
       sms-contract fuzz --target-url http://127.0.0.1:8765 --max-requests 500
     """
-    run_suite(target, [], examples, output, gate)
+    run_suite(target, [], examples, output, gate, seed=seed)
 
 
 def run_suite(
@@ -119,6 +135,7 @@ def run_suite(
     output: ReportArgs,
     gate: Gate | None = None,
     fuzz_operations: tuple[str, ...] | None = None,
+    seed: int = 0,
 ) -> NoReturn:
     """Run the plan through `run_conformance`, print the report, exit with its code."""
     require_contract()
@@ -131,7 +148,11 @@ def run_suite(
     if gate:
         gate_in_scope(gate, Coverage(CHECK_GROUPS), "check")
     plan = Plan(
-        scenarios, mode=args.mode, fuzz_examples=fuzz_examples, fuzz_operation=fuzz_operations
+        scenarios,
+        mode=args.mode,
+        fuzz_examples=fuzz_examples,
+        fuzz_operation=fuzz_operations,
+        fuzz_seed=seed,
     )
     with interrupts() as pressed, resolve_target(args, simulator_config(plan.probes)) as target:
         budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))

@@ -32,6 +32,7 @@ from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.resources import openapi_path
 from sms_contract.contract.spec import load_contract
 from sms_contract.integrations import schemathesis_ext
+from sms_contract.reproducible import without_local_constants
 
 RESPONSE_CHECKS = (
     "not_a_server_error",
@@ -248,7 +249,8 @@ def fuzz(
                 strategy = api_operation.as_strategy(generation_mode=mode)
                 given = hypothesis.given(case=strategy.filter(_its_own(api_operation.label)))
                 try:
-                    hypothesis.seed(seed)(settings(given(test)))()
+                    with without_local_constants():
+                        hypothesis.seed(seed)(settings(given(test)))()
                 except BudgetExhausted as exc:
                     if not result.cases:
                         result.reason = str(exc)
@@ -356,7 +358,8 @@ def fuzz_stateful(
         print_blob=False,
     )
     try:
-        hypothesis.seed(seed)(lambda: run_state_machine_as_test(Workflow, settings=settings))()
+        with without_local_constants():
+            hypothesis.seed(seed)(lambda: run_state_machine_as_test(Workflow, settings=settings))()
     except BudgetExhausted as exc:
         if not result.cases:
             result.reason = str(exc)

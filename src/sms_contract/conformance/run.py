@@ -44,6 +44,8 @@ class Plan:
     # fuzz only the operation(s) with this `METHOD /path` label (None: every operation)
     fuzz_operation: str | tuple[str, ...] | None = None
     fuzz_modes: tuple[str, ...] = FUZZ_MODES
+    # hypothesis' seed for the fuzz pass: the same seed sends the same cases
+    fuzz_seed: int = 0
     # one harmless request first, so an unreachable or wrong target is one clear error
     preflight: bool = True
     # after the per-operation fuzz pass, schemathesis' stateful phase along the links
@@ -98,6 +100,7 @@ def run_conformance(
         dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         secrets=target.secrets,
         coverage=Coverage(CHECK_GROUPS),
+        fuzz_seed=plan.fuzz_seed,
     )
     try:
         if plan.preflight:
@@ -157,6 +160,7 @@ def _run(
                 accounts.for_fuzz(target),
                 examples=plan.fuzz_examples,
                 budget=budget,
+                seed=plan.fuzz_seed,
                 timeout=timeout,
                 operation=plan.fuzz_operation,
                 modes=plan.fuzz_modes,
@@ -170,6 +174,7 @@ def _run(
                         accounts.for_fuzz(target),
                         steps=2 * plan.fuzz_examples,
                         budget=budget,
+                        seed=plan.fuzz_seed,
                         timeout=timeout,
                         coverage=report.coverage,
                     )
