@@ -1,4 +1,5 @@
-"""The fuzz pass replays by seed (its verdict must not depend on the run before it)."""
+"""The fuzz pass replays by seed, and a generated case that once failed the embedded
+simulator is replayed and passes (its verdict must not depend on the run before it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,16 @@ from sms_contract.conformance.embedded import embedded
 from sms_contract.conformance.fuzz import fuzz
 
 SEND = "POST /v1/Accounts/{AccountSid}/Sms/send"
+
+
+def test_seed_1028_of_the_send_operation_conforms() -> None:
+    # seed 1028 generated a send whose To held null/empty items (never on the wire) and
+    # object items (`To[0][x]=...`): the checks counted the generated recipients, not the
+    # sent ones, and the simulator accepted object recipients instead of answering 40207
+    with embedded() as target:
+        (result,) = fuzz(target, examples=10, seed=1028, operation=SEND, modes=("negative",))
+    assert result.cases == 10
+    assert result.failures == [], [f.message for f in result.failures]
 
 
 def test_a_seed_sends_the_same_cases_whatever_was_imported_before(

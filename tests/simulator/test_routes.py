@@ -208,6 +208,13 @@ async def test_dynamic_bulk(client: httpx.AsyncClient) -> None:
             {"From[]": ["A", "B"], "To": "+919812345678", "Body": "x"},
             AUTH,
         ),
+        (  # a recipient passed as an array (a generated case of seed 1028 had these)
+            "array_for_string",
+            "POST",
+            "/Sms/send.json",
+            {"From": "A", "To[0][x]": "1", "To[1]": "+919812345678", "Body": "x"},
+            AUTH,
+        ),
         ("from_missing", "POST", "/Sms/send", {"To": "+919812345678", "Body": "x"}, AUTH),
         (
             "from_empty",

@@ -22,7 +22,7 @@ from schemathesis import CheckContext, DeserializationContext, SerializationCont
 from sms_contract.checks.semantic import CHECKS, Exchange, run_checks
 from sms_contract.checks.validate import media_type, parse_body
 from sms_contract.conformance.target import default_recipients, may_send_to
-from sms_contract.contract.forms import encode_form
+from sms_contract.contract.forms import FormError, decode_form, encode_form
 from sms_contract.contract.spec import load_contract
 
 _RECIPIENT_KEYS = ("To",)
@@ -118,7 +118,6 @@ def exchange_of(response: schemathesis.Response, case: schemathesis.Case[Any]) -
         data = parse_body(response.content, media, schema, "strict")
     except ValueError:
         return None
-    request = dict(case.body) if isinstance(case.body, Mapping) else None
     return Exchange(
         status=response.status_code,
         data=data,
@@ -126,8 +125,26 @@ def exchange_of(response: schemathesis.Response, case: schemathesis.Case[Any]) -
         account_sid=(case.path_parameters or {}).get("AccountSid"),
         json_body=operation.is_json,
         is_bulk_endpoint=operation.is_bulk,
-        request=request,
+        request=sent_form(response, case),
     )
+
+
+def sent_form(
+    response: schemathesis.Response, case: schemathesis.Case[Any]
+) -> dict[str, Any] | None:
+    """The request as the target got it: the form on the wire, decoded. A generated value the
+    form encoding leaves out (null, an empty object or list) was never sent, so the generated
+    structure could name more recipients than the target received (a false
+    bulk_items_match_request under some seeds)."""
+    request = getattr(response, "request", None)
+    body = getattr(request, "body", None)
+    content_type = str(getattr(request, "headers", {}).get("Content-Type", ""))
+    if isinstance(body, bytes | str) and "x-www-form-urlencoded" in content_type.lower():
+        try:
+            return decode_form(body)
+        except FormError:
+            return None
+    return dict(case.body) if isinstance(case.body, Mapping) else None
 
 
 def _register(name: str) -> None:

@@ -288,6 +288,9 @@ async def _send(
     if isinstance(to, dict) or to is None:
         return error_response("all_numbers_invalid", as_json, number=to or "")
     recipients = to if isinstance(to, list) else [to]
+    if any(isinstance(number, dict | list) for number in recipients):
+        # `To[0][x]=...`: a recipient passed as an array, not a string (line 476)
+        return error_response("array_for_string", as_json)
     if len(recipients) > _limit("send-request.json", "To", "maxItems"):
         return error_response("static_bulk_too_many", as_json)
     items = [(str(number), body, form["From"]) for number in recipients]
