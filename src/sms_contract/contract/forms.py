@@ -145,7 +145,9 @@ def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
             _flatten(f"{prefix}[{key}]", item, out)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            if isinstance(item, Mapping | list | tuple):
+            if prefix.endswith("[]") and not isinstance(item, Mapping | list | tuple):
+                out.append((prefix, _scalar(item)))  # a wire key already named `To[]`
+            elif isinstance(item, Mapping | list | tuple):
                 _flatten(f"{prefix}[{index}]", item, out)
             else:
                 out.append((f"{prefix}[]", _scalar(item)))

@@ -90,7 +90,9 @@ class Contract:
                 }
                 body = op.get("requestBody", {}).get("content", {})
                 form = body.get("application/x-www-form-urlencoded", {})
-                request_schema = absolutize(form["schema"], base) if "schema" in form else None
+                # the checks read the decoded body; `schema` is the wire form for generic tools
+                decoded = form.get("x-decoded-schema", form.get("schema"))
+                request_schema = absolutize(decoded, base) if decoded is not None else None
                 params = {}
                 for param in op.get("parameters", []):
                     param = self._deref(param, components)

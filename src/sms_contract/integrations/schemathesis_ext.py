@@ -13,6 +13,7 @@ The allowlist is `SMS_CONTRACT_RECIPIENTS` (comma-separated), else the simulator
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -26,6 +27,8 @@ from sms_contract.contract.forms import FormError, decode_form, encode_form
 from sms_contract.contract.spec import load_contract
 
 _RECIPIENT_KEYS = ("To",)
+# openapi.yaml's wire keys of a recipient: `To`, `To[]`/`To[i]` (static bulk), `Messages[i][To]`
+_WIRE_RECIPIENT = re.compile(r"^(To|To\[\d*\]|Messages\[\d+\]\[To\])$")
 
 
 def allowed_recipients() -> tuple[str, ...]:
@@ -84,7 +87,9 @@ def guard_recipients(body: Any, allowed: tuple[str, ...], *, every: bool = False
 
     def fix(obj: dict[str, Any]) -> dict[str, Any]:
         return {
-            k: _guard(v, allowed, index, every) if k in _RECIPIENT_KEYS else v
+            k: _guard(v, allowed, index, every)
+            if k in _RECIPIENT_KEYS or _WIRE_RECIPIENT.match(str(k))
+            else v
             for k, v in obj.items()
         }
 
@@ -96,11 +101,55 @@ def guard_recipients(body: Any, allowed: tuple[str, ...], *, every: bool = False
     return out
 
 
+_WIRE_TO = re.compile(r"^To\[(\d+)\]$")
+_WIRE_MESSAGE = re.compile(r"^Messages\[(\d+)\]\[(\w+)\]$")
+
+
+def complete_messages(body: Any) -> Any:
+    """A wire-form bulk body whose messages all have To and Body, numbered from 0.
+
+    openapi.yaml's form schema cannot say, in a way schemathesis supports, that every
+    `Messages[i]` has To and Body and that indices are contiguous (the decoded schema says it):
+    a valid case is kept valid by completing partial messages and renumbering them.
+    """
+    if not isinstance(body, dict):
+        return body
+    indexed = sorted((int(m[1]), k) for k in body if (m := _WIRE_TO.match(str(k))))
+    if indexed and [i for i, _ in indexed] != list(range(len(indexed))):
+        # `To[0]=a&To[1]=b` (the document's PHP sample) numbered from 0 without gaps
+        values = [body[k] for _, k in indexed]
+        body = {k: v for k, v in body.items() if not _WIRE_TO.match(str(k))}
+        body.update({f"To[{i}]": v for i, v in enumerate(values)})
+    if not any(_WIRE_MESSAGE.match(str(k)) for k in body):
+        return body
+    messages: dict[int, dict[str, Any]] = {}
+    rest: dict[str, Any] = {}
+    for key, value in body.items():
+        match = _WIRE_MESSAGE.match(str(key))
+        if match:
+            messages.setdefault(int(match[1]), {})[match[2]] = value
+        else:
+            rest[key] = value
+    complete = [messages[i] for i in sorted(messages)]
+    if all({"To", "Body"} <= m.keys() for m in complete) and sorted(messages) == list(
+        range(len(messages))
+    ):
+        return body
+    for index, message in enumerate(complete):
+        # a missing To is filled by the recipient guard; a missing Body is the document's
+        # empty one (code samples 51-57: answered 207 with 23000 FAILED_MISSING_BODY)
+        message = {"To": "", "Body": ""} | message
+        for field, value in message.items():
+            rest[f"Messages[{index}][{field}]"] = value
+    return rest
+
+
 def guard_case(case: schemathesis.Case[Any], allowed: tuple[str, ...] | None = None) -> None:
     """Apply the recipient guard to a generated case, all recipients when the case is valid."""
     meta = case.meta
     positive = meta is None or meta.generation.mode.is_positive
-    guarded = guard_recipients(case.body, allowed or allowed_recipients(), every=positive)
+    body = complete_messages(case.body) if positive else case.body
+    guarded = guard_recipients(body, allowed or allowed_recipients(), every=positive)
     if guarded is not case.body:
         case.body = guarded
 
