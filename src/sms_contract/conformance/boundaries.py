@@ -96,6 +96,43 @@ DYNAMIC_SIZES = (1, 11, 100, 101)
 _MANY = 11
 
 
+def _missing_body(suffix: str) -> Callable[[Run], None]:
+    """Code samples 51-57: a dynamic bulk whose second message has an empty Body is answered
+    207, that item failed with the registry's missing-body code and its To echoed."""
+
+    def run(r: Run) -> None:
+        form = _dynamic(r.target, [f"{BODY} #0", ""])
+        call = r.call("POST", f"/Sms/bulksend{suffix}", form=form)
+        if not r.expect_status(call, 207):
+            return
+        data = r.data(call)
+        items = data if isinstance(data, list) else []
+        failed = items[1].get("SMSMessage") if len(items) == 2 else None
+        code = load_registries().dsc_for_situation("missing-body")
+        actual = failed.get("DetailedStatusCode") if isinstance(failed, dict) else None
+        r.expect(
+            str(actual) == str(code.code),
+            "missing_body_item",
+            "/1/SMSMessage/DetailedStatusCode",
+            code.code,
+            actual,
+            f"a message without Body fails with {code.code} {code.name}",
+        )
+        r.confirm(r.accepted_sids(call), suffix)
+
+    return run
+
+
+def _without_sender(suffix: str) -> Callable[[Run], None]:
+    """bulksend's From is optional (the account's default sender is used)."""
+
+    def run(r: Run) -> None:
+        form = _dynamic(r.target, [f"{BODY} #0", f"{BODY} #1"], sender=False)
+        _accepted(r, "/Sms/bulksend", form, suffix)
+
+    return run
+
+
 # -- Body lengths at the split points -------------------------------------------------------
 
 
@@ -324,6 +361,24 @@ def boundary_scenarios() -> list[Scenario]:
                         recordable=size < _MANY,
                     )
                 )
+        out.append(
+            Scenario(
+                f"dynamic-bulk-missing-body[{fmt}]",
+                BULKSEND + suffix,
+                "a message with an empty Body fails alone: 207, its item failed as documented",
+                _missing_body(suffix),
+                cost=3,
+            )
+        )
+        out.append(
+            Scenario(
+                f"dynamic-bulk-without-from[{fmt}]",
+                BULKSEND + suffix,
+                "bulksend without From is accepted (the account's default sender)",
+                _without_sender(suffix),
+                cost=3,
+            )
+        )
         for label, body, encoding in body_lengths():
             out.append(
                 Scenario(
