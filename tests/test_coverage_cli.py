@@ -176,7 +176,7 @@ def test_proxy_report_counts_what_the_traffic_exercised(tmp_path: Path) -> None:
 
     from sms_contract.checks.coverage import Gate
     from sms_contract.mutants import catalogue
-    from sms_contract.proxy.report import ProxyReport
+    from sms_contract.proxy.tally import ProxyReport
     from sms_contract.simulator import SimulatorConfig, create_app
 
     for app, failing in (

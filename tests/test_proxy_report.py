@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sms_contract.contract.violations import Violation
 from sms_contract.proxy.relay import ProxiedExchange
-from sms_contract.proxy.report import ProxyReport
+from sms_contract.proxy.tally import ProxyReport
 
 SEND = "http://127.0.0.1:1/v1/Accounts/simaccount/Sms/send.json"
 AUTHORIZATION = [("Authorization", "Basic c2lta2V5OnNpbXRva2Vu")]

@@ -9,7 +9,7 @@ import pytest
 
 from sms_contract import Report, validate_exchange, validate_response
 from sms_contract.cassettes.filters import redact_url
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.contract.resources import mobizon_openapi_path
 
 SEND = "https://api.mobizon.kz/service/message/sendsmsmessage?output=json&api=v1&apiKey=K"

@@ -18,7 +18,7 @@ from sms_contract.conformance.mobizon.target import embedded
 from sms_contract.conformance.mobizon.triggers import triggers
 from sms_contract.conformance.run import Plan, run_conformance
 from sms_contract.conformance.target import Target
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.simulator.config import DEFAULT_MOBIZON_API_KEY, SimulatorConfig
 from sms_contract.simulator.server import running
 

@@ -221,7 +221,7 @@ def validate_interaction(interaction: Interaction, mode: Mode = "strict") -> Rep
 
 def operation_label(interaction: Interaction) -> str:
     if "/service/" in interaction.uri:
-        from sms_contract.contract.mobizon import match
+        from sms_contract.contract.mobizon_spec import match
 
         request = match(interaction.uri)
         if request is not None:

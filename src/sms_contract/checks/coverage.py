@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.registry import HttpError, Registries, load_registries
 from sms_contract.contract.resources import mobizon_openapi_path

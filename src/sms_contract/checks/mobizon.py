@@ -27,7 +27,7 @@ from sms_contract.checks.validate import (
     ref_schema,
     schema_violations,
 )
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.contract.coerce import coerce
 from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.contract.schemastore import Mode

@@ -364,7 +364,7 @@ def _is_mobizon(url: str) -> bool:
     """Mobizon traffic, recognised by its path (`/service/<module>/<method>`)."""
     if "/service/" not in url:
         return False
-    from sms_contract.contract.mobizon import is_mobizon
+    from sms_contract.contract.mobizon_spec import is_mobizon
 
     return is_mobizon(url)
 

@@ -16,7 +16,7 @@ from sms_contract.cli.options import ReportArgs
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from sms_contract.proxy.report import ProxyReport
+    from sms_contract.proxy.tally import ProxyReport
 
 
 def write_outputs(report: Any, output: ReportArgs) -> None:

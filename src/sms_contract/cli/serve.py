@@ -36,7 +36,7 @@ from sms_contract.simulator.config import (
 )
 
 if TYPE_CHECKING:
-    from sms_contract.proxy.report import ProxyReport
+    from sms_contract.proxy.tally import ProxyReport
 
 
 @main.command()

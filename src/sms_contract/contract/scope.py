@@ -38,7 +38,7 @@ def in_scope(url: str) -> bool:
     if match:
         return match.group(1).lower() in resources()
     if "/service/" in path:
-        from sms_contract.contract.mobizon import is_mobizon
+        from sms_contract.contract.mobizon_spec import is_mobizon
 
         return is_mobizon(url)
     return False

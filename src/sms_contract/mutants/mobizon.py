@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.mutants.catalogue import Mutant
 from sms_contract.mutants.middleware import MutableResponse as Exchange
 from sms_contract.mutants.middleware import Rewrite
@@ -128,7 +128,7 @@ def _xml_without_root(ex: Exchange) -> None:
 def _json_for_xml(ex: Exchange) -> None:
     """output=xml is ignored on getSMSStatus: the answer is always JSON."""
     if ex.is_xml and _is(ex, mobizon.STATUS):
-        from sms_contract.contract.mobizon import parse_envelope_xml
+        from sms_contract.contract.mobizon_spec import parse_envelope_xml
 
         envelope = parse_envelope_xml(ex.body)
         ex.body = json.dumps(envelope).encode()

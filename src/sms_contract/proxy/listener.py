@@ -22,7 +22,7 @@ from sms_contract.cassettes.filters import redact_url
 from sms_contract.checks.coverage import Gate
 from sms_contract.contract.schemastore import Mode
 from sms_contract.proxy.relay import CassetteWriter, ProxiedExchange, ValidatingProxy
-from sms_contract.proxy.report import ProxyReport
+from sms_contract.proxy.tally import ProxyReport
 
 
 def credentials(authorization: str) -> set[str]:

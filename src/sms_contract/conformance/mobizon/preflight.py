@@ -11,7 +11,7 @@ from sms_contract.conformance.mobizon.target import api_key
 from sms_contract.conformance.preflight import TargetProblem, _reason
 from sms_contract.conformance.session import TargetUnreachable
 from sms_contract.conformance.target import Target
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 
 
 def preflight(target: Target, timeout: float = 10.0) -> None:

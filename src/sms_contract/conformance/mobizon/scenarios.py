@@ -22,7 +22,7 @@ from sms_contract.conformance.mobizon.triggers import Trigger, send_form, trigge
 from sms_contract.conformance.receiver import CallbackReceiver
 from sms_contract.conformance.scenarios import Run, Scenario
 from sms_contract.conformance.session import Call
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 
 FORMATS = ("json", "xml")
 SECRET = "sms-contract-webhook-secret"

@@ -10,7 +10,7 @@ import contextlib
 from collections.abc import Iterator
 
 from sms_contract.conformance.target import Target, is_local
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.simulator.config import DEFAULT_MOBIZON_API_KEY, SimulatorConfig
 from sms_contract.simulator.server import running
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from sms_contract.conformance.target import Target
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 
 TEXT = "sms-contract conformance check"
 SENDER = "ACME"

@@ -3,5 +3,5 @@
 It answers message/sendSmsMessage and message/getSMSStatus in the envelope {code, data,
 message}, JSON or XML (`output=json|xml`), takes each message through the documented statuses
 and posts the `sms-delivery-report` webhook when it is final. Every result code and every final
-status can be reached on purpose through the test recipients of `scenarios`.
+status can be reached on purpose through the test recipients of `recipients`.
 """

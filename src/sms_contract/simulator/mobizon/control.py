@@ -17,9 +17,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.simulator.control import _json, _problem, _state
-from sms_contract.simulator.mobizon import scenarios
+from sms_contract.simulator.mobizon import recipients
 
 
 async def add_webhook(request: Request) -> JSONResponse:
@@ -54,8 +54,8 @@ async def deliveries(request: Request) -> JSONResponse:
 
 async def list_scenarios(request: Request) -> JSONResponse:
     out: dict[str, Any] = {
-        "statuses": {n: s.status for n, s in scenarios.status_recipients().items()},
-        "codes": {n: c.code for n, c in scenarios.code_recipients().items()},
+        "statuses": {n: s.status for n, s in recipients.status_recipients().items()},
+        "codes": {n: c.code for n, c in recipients.code_recipients().items()},
         "default": mobizon.default_final().status,
     }
     return JSONResponse(out)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.simulator.config import SimulatorConfig
 from sms_contract.simulator.mobizon.store import MobizonMessage
 

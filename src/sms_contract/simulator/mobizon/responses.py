@@ -7,7 +7,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.contract.xmlbody import render_xml
 
 XML_ROOT = "response"  # the documents name no root element; this one is the simulator's

@@ -15,10 +15,10 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 from starlette.responses import Response
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 from sms_contract.contract.forms import FormError, decode_form
 from sms_contract.simulator.clock import Clock
-from sms_contract.simulator.mobizon import lifecycle, scenarios
+from sms_contract.simulator.mobizon import lifecycle, recipients
 from sms_contract.simulator.mobizon.responses import data_for, envelope
 from sms_contract.simulator.state import SimulatorState
 
@@ -94,7 +94,7 @@ def _send(state: SimulatorState, key: str, form: dict[str, Any], output: str) ->
             None,
             output,
         )
-    forced = scenarios.forced_code(recipient)
+    forced = recipients.forced_code(recipient)
     if forced is not None:
         return envelope(forced.code, data_for(forced, recipient), None, output)
     sender = form.get("from") if isinstance(form.get("from"), str) else None
@@ -104,7 +104,7 @@ def _send(state: SimulatorState, key: str, form: dict[str, Any], output: str) ->
         text,
         sender,
         state.clock.now(),
-        scenarios.outcome(recipient).status,
+        recipients.outcome(recipient).status,
         lifecycle.segments(text),
     )
     # status 2: sent without moderation (1 would be: awaiting moderation)

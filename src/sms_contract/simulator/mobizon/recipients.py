@@ -10,7 +10,7 @@ area code, so no real subscriber has these numbers.
 
 from __future__ import annotations
 
-from sms_contract.contract import mobizon
+from sms_contract.contract import mobizon_spec as mobizon
 
 
 def status_recipients() -> dict[str, mobizon.SmsStatus]:
