@@ -26,7 +26,6 @@ import contextlib
 import json
 import os
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -51,6 +50,7 @@ from sms_contract.simulator.config import NO_LIMIT
 if not __package__:  # run as a script (python benchmarks/run.py): the corpus module beside it
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.corpus import cached
+from benchmarks.prism import prism_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -609,25 +609,6 @@ def serve(port: int) -> Any:
         ],
         f"http://127.0.0.1:{port}",
     )
-
-
-def prism_cli() -> Path | None:
-    """Prism's CLI in benchmarks/.prism (installed from npm on first use), or None."""
-    cli = ROOT / "benchmarks" / ".prism" / "node_modules" / ".bin" / "prism"
-    if not cli.exists() and shutil.which("npm"):
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(cli.parents[2]),
-                "--no-audit",
-                "--no-fund",
-                "@stoplight/prism-cli",
-            ],
-            capture_output=True,
-        )
-    return cli if cli.exists() else None
 
 
 # method, path, form, the status a correct answer has
