@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "tests" / "data" / "doc_samples.yaml"
 SAMPLES = ROOT / "tests" / "data" / "reference" / "exotel-sms-api-code-samples.txt"
 OUT = ROOT / "cassettes" / "reference-docs"
-# <subdomain> of the Singapore cluster (line 21); <your_sid> as the answers name the account
+# <subdomain> of the Singapore cluster (exotel-sms-api.txt line 21); <your_sid> as the answers
+# name the account
 HOST = "api.exotel.com"
 ACCOUNT = "Exotel"
 _HEADING = re.compile(r'^--- sample (\d+): section "(.*)", tab "(.*)" ---\n', re.M)

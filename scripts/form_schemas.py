@@ -71,7 +71,7 @@ def send_form_schema(decoded: dict[str, Any]) -> dict[str, Any]:
             "static bulk repeats To[] (To[]=a&To[]=b), or To itself as the document's Python "
             "sample does (To=a&To=b), or indexes it as its PHP sample does (To[0]=a&To[1]=b); "
             "the short-URL options are the literal keys ShortenUrlParams[Header] and so on "
-            "(exotel-sms-api.txt lines 37-166, 925-1030). Every value is a $ref into the decoded "
+            "(exotel-sms-api.txt lines 34-171, 904-1028). Every value is a $ref into the decoded "
             "schema. That the indices are contiguous is said by the decoded schema."
         ),
         "type": "object",
