@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sms_contract.checks.coverage import Gate
 from sms_contract.cli.group import (
-    EXIT_INTERRUPTED,
     EXIT_NOTHING_CHECKED,
     EXIT_OK,
     EXIT_VIOLATIONS,
@@ -27,7 +27,6 @@ from sms_contract.cli.options import (
     gate_in_scope,
     mode_option,
     report_options,
-    request_limits,
     resolve_target,
     select_option,
     target_options,
@@ -35,8 +34,12 @@ from sms_contract.cli.options import (
 )
 from sms_contract.cli.output import progress, write_files
 from sms_contract.cli.provider import provider_option, record_mobizon
+from sms_contract.cli.recording import RecordJob, record_jobs
 from sms_contract.contract.schemastore import Mode
 from sms_contract.simulator.config import SimulatorConfig
+
+if TYPE_CHECKING:
+    from sms_contract.conformance.target import Target
 
 # where `sms-contract serve` listens by default: the base URL cassettes recorded from the
 # embedded simulator name, so they replay against it
@@ -86,7 +89,6 @@ def validate(
     """
     import datetime as dt
     import json
-    import time
 
     require_contract()
     from sms_contract.cassettes.cassette import (
@@ -202,15 +204,6 @@ def _cassette_outcome(path: Path, count: int, findings: list[Any]) -> Any:
     )
 
 
-def _written_since(folder: Path, started: float) -> int:
-    """Cassette files in `folder` written since `started` (a time.time())."""
-    return sum(
-        1
-        for path in folder.glob("*")
-        if path.suffix in (".yaml", ".yml", ".json") and path.stat().st_mtime >= started - 1
-    )
-
-
 def _parse_shard(spec: str) -> tuple[int, int]:
     index, _, count = spec.partition("/")
     if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
@@ -231,12 +224,6 @@ def _record_groups(
         (SimulatorConfig(db=":memory:"), [s for s in chosen if s.kind != "rate-limit"]),
         (lowered, [s for s in chosen if s.kind == "rate-limit"]),
     ]
-
-
-def _echo_broken(outcome: Any) -> None:
-    click.echo(f"{outcome.id}: recorded, but the target broke the contract:")
-    for violation in outcome.violations:
-        click.echo(f"  {violation}")
 
 
 @main.command()
@@ -272,71 +259,31 @@ def record(
           --account-sid ACME --allow-remote --out cassettes/staging
       sms-contract record --provider mobizon --out cassettes/mobizon
     """
-    import httpx
-
     require_contract()
+    writable_folder(out, "--out")
     if provider == "mobizon":
         record_mobizon(target, out, record_mode, patterns, EMBEDDED_BASE)
-    from sms_contract.conformance import all_scenarios, is_local, select
-    from sms_contract.conformance.preflight import TargetProblem, preflight
-    from sms_contract.conformance.recording import record as record_scenarios
-    from sms_contract.conformance.session import TargetUnreachable
+    from sms_contract.conformance import all_scenarios, select
+    from sms_contract.conformance.preflight import preflight
 
-    writable_folder(out, "--out")
-    args = target
-    embedded_run = args.target_url is None
+    embedded_run = target.target_url is None
     chosen = [s for s in select(all_scenarios(), list(patterns)) if s.recordable]
     if not chosen:
         fail(f"no recordable scenario id contains {' or '.join(patterns)}")
-    groups = _record_groups(chosen, embedded_run)
-    written = failed = 0
-    started = time.time()
-    try:
-        with progress(len(chosen), False) as tick:
-            for config, scenarios in groups:
-                if not scenarios:
-                    continue
-                with resolve_target(args, config) as live:
-                    if config is not None and config.post_limit_per_minute < 10:
-                        live = dataclasses.replace(live, published_limits=False)
-                    budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
+    jobs = [
+        RecordJob(resolve_target(target, config), scenarios, _lowered_limits(config))
+        for config, scenarios in _record_groups(chosen, embedded_run)
+    ]
+    # as if recorded from `sms-contract serve` on its default port
+    record_jobs(jobs, out, target, record_mode, preflight, EMBEDDED_BASE if embedded_run else None)
 
-                    def reset(base: str = live.base) -> None:
-                        httpx.post(f"{base}/_control/reset", json={}).raise_for_status()
 
-                    try:
-                        preflight(live, args.timeout)
-                        for outcome, path in record_scenarios(
-                            live,
-                            out,
-                            scenarios,
-                            mode=args.mode,
-                            record_mode=record_mode,
-                            max_requests=budget,
-                            rate=pace,
-                            timeout=args.timeout,
-                            between=reset if embedded_run else None,
-                            # as if recorded from `sms-contract serve` on its default port
-                            recorded_base=EMBEDDED_BASE if embedded_run else None,
-                        ):
-                            tick(outcome.id)
-                            written += path is not None
-                            if outcome.status == "failed":
-                                failed += 1
-                                _echo_broken(outcome)
-                    except (TargetUnreachable, TargetProblem) as exc:
-                        fail(str(exc))
-                    except OSError as exc:
-                        fail(f"cannot write to {out}: {exc.strerror or exc}")
-    except KeyboardInterrupt:
-        # wherever Ctrl-C lands (a scenario, a simulator's shutdown), what is on disk is the
-        # truth: a scenario interrupted mid-way may have saved its cassette before it counted
-        written = max(written, _written_since(out, started))
-        click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
-        sys.exit(EXIT_INTERRUPTED)
-    written = max(written, _written_since(out, started))
-    click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
-    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+def _lowered_limits(config: SimulatorConfig | None) -> Callable[[Target], Target]:
+    """A simulator with lowered limits does not publish them (its rate-limit probes then
+    count the requests themselves)."""
+    if config is not None and config.post_limit_per_minute < 10:
+        return lambda live: dataclasses.replace(live, published_limits=False)
+    return lambda live: live
 
 
 @main.command()

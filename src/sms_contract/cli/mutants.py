@@ -16,7 +16,7 @@ from sms_contract.cli.group import (
     main,
     require_contract,
 )
-from sms_contract.cli.output import console, progress
+from sms_contract.cli.output import console, interrupts, progress
 from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
 if TYPE_CHECKING:
@@ -69,11 +69,13 @@ def mutants(
     results: list[Any] = []
     interrupted = False
     try:
-        with progress(len(names or known) + 1, as_json) as tick:
+        with interrupts() as pressed, progress(len(names or known) + 1, as_json) as tick:
 
             def finished(result: Any) -> None:
                 results.append(result)
                 tick(result.name)
+                if pressed():  # a Ctrl-C that a library caught still ends the run here
+                    raise KeyboardInterrupt
 
             run_all(list(names) or None, fuzz_examples, on_result=finished, full=full)
     except KeyboardInterrupt:

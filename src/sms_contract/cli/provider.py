@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from sms_contract.cassettes.filters import redact_url
-from sms_contract.cli.group import EXIT_INTERRUPTED, EXIT_OK, EXIT_VIOLATIONS, fail
+from sms_contract.cli.group import fail
 from sms_contract.cli.options import ReportArgs, TargetArgs, request_limits
 from sms_contract.cli.output import progress, write_outputs
 
@@ -104,51 +104,8 @@ def record_mobizon(
     args: TargetArgs, out: Path, record_mode: str, patterns: tuple[str, ...], base: str
 ) -> NoReturn:
     """`record --provider mobizon`: one scrubbed cassette per recordable Mobizon scenario."""
-    import httpx
-
-    from sms_contract.conformance import is_local
+    from sms_contract.cli.recording import RecordJob, record_jobs
     from sms_contract.conformance.mobizon.preflight import preflight
-    from sms_contract.conformance.preflight import TargetProblem
-    from sms_contract.conformance.recording import record
-    from sms_contract.conformance.session import TargetUnreachable
 
-    scenarios = mobizon_scenarios(patterns, recordable=True)
-    embedded_run = args.target_url is None
-    written = failed = 0
-    with mobizon_target(args) as live:
-        budget, pace = request_limits(args.max_requests, args.rate, is_local(live.url))
-
-        def reset() -> None:
-            httpx.post(f"{live.base}/_control/reset", json={}).raise_for_status()
-
-        try:
-            preflight(live, args.timeout)
-            with progress(len(scenarios), False) as tick:
-                for outcome, path in record(
-                    live,
-                    out,
-                    scenarios,
-                    mode=args.mode,
-                    record_mode=record_mode,
-                    max_requests=budget,
-                    rate=pace,
-                    timeout=args.timeout,
-                    between=reset if embedded_run else None,
-                    recorded_base=base if embedded_run else None,
-                ):
-                    tick(outcome.id)
-                    written += path is not None
-                    if outcome.status == "failed":
-                        failed += 1
-                        click.echo(f"{outcome.id}: recorded, but the target broke the contract:")
-                        for violation in outcome.violations:
-                            click.echo(f"  {violation}")
-        except (TargetUnreachable, TargetProblem) as exc:
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"cannot write to {out}: {exc.strerror or exc}")
-        except KeyboardInterrupt:
-            click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
-            sys.exit(EXIT_INTERRUPTED)
-    click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
-    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+    job = RecordJob(mobizon_target(args), mobizon_scenarios(patterns, recordable=True))
+    record_jobs([job], out, args, record_mode, preflight, base if args.target_url is None else None)
