@@ -191,7 +191,9 @@ class RawUpstream(socketserver.ThreadingTCPServer):
         self.close_after = close_after
         self.requests: list[bytes] = []
         super().__init__(("127.0.0.1", 0), _RawHandler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     @property
     def url(self) -> str:

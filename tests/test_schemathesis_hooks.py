@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from sms_contract.integrations.schemathesis_ext import (
+    CALLBACK_SINK,
     allowed_recipients,
+    guard_callbacks,
+    guard_case,
     guard_recipients,
     serialize_form,
 )
@@ -62,6 +65,37 @@ def test_generated_recipients_are_replaced_by_allowed_numbers() -> None:
     assert guarded["To"][0] in allowed and guarded["To"][1:] == ["not-a-number", allowed[0]]
     assert guarded["Messages"][0]["To"] in allowed
     assert guarded["Body"] == "call 9812345678"  # only recipients are touched
+
+
+def test_generated_callback_urls_point_at_the_sink_not_at_a_stranger() -> None:
+    """Before: a fuzzed StatusCallback such as https://0.com made the target POST message data
+    to that host (and, with no DNS, the simulator waited 5 s on the name at shutdown)."""
+    import schemathesis
+
+    schema = schemathesis.openapi.from_path(ROOT / "openapi.yaml")
+    operation = schema["/v1/Accounts/{AccountSid}/Sms/send.json"]["POST"]
+    case = operation.Case(
+        body={
+            "From": "ACME",
+            "To": "+919812345678",
+            "Body": "see https://example.com",
+            "StatusCallback": "https://0.com/hook",
+            "ShortenUrlParams[ClickTrackingCallbackUrl]": "http://stranger.example:8080/c?x=1",
+        },
+        media_type="application/x-www-form-urlencoded",
+    )
+    guard_case(case)
+    body = case.body
+    assert isinstance(body, dict)
+    assert body["StatusCallback"] == f"https://{CALLBACK_SINK}/hook"
+    assert body["ShortenUrlParams[ClickTrackingCallbackUrl]"] == f"http://{CALLBACK_SINK}/c?x=1"
+    assert body["Body"] == "see https://example.com"  # only callback URLs are touched
+    nested = {"ShortenUrlParams": {"ClickTrackingCallbackUrl": "https://evil.example/x"}}
+    assert guard_callbacks(nested) == {
+        "ShortenUrlParams": {"ClickTrackingCallbackUrl": f"https://{CALLBACK_SINK}/x"}
+    }
+    probe = {"StatusCallback": "not a url"}
+    assert guard_callbacks(probe) == probe  # a negative case's probe is sent as generated
 
 
 def test_recipient_allowlist_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,9 +3,9 @@
 - a deserializer for Exotel's XML (`<TwilioResponse>`), mapped and typed by the response schema,
 - a form serializer in Exotel's bracket notation (`To[]=..`, `Messages[0][To]=..`),
 - every semantic check of `sms_contract.checks.semantic` as a schemathesis check (one code path),
-- the recipient guard's functions (`guard_case`); `sms_contract.schemathesis_hooks` installs it
-  as a global hook for schemathesis' own CLI, while the project's fuzz pass applies it itself,
-  so importing the library never rewrites other APIs' cases.
+- the recipient and callback guards (`guard_case`); `sms_contract.schemathesis_hooks` installs
+  them as a global hook for schemathesis' own CLI, while the project's fuzz pass applies them
+  itself, so importing the library never rewrites other APIs' cases.
 
 The allowlist is `SMS_CONTRACT_RECIPIENTS` (comma-separated), else the simulator's test numbers.
 """
@@ -16,6 +16,7 @@ import os
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import schemathesis
 from schemathesis import CheckContext, DeserializationContext, SerializationContext
@@ -29,6 +30,12 @@ from sms_contract.contract.spec import load_contract
 _RECIPIENT_KEYS = ("To",)
 # openapi.yaml's wire keys of a recipient: `To`, `To[]`/`To[i]` (static bulk), `Messages[i][To]`
 _WIRE_RECIPIENT = re.compile(r"^(To|To\[\d*\]|Messages\[\d+\]\[To\])$")
+
+
+# where a case makes the target call back (StatusCallback, the click-tracking URL, in any form)
+_CALLBACK_KEY = re.compile(r"(?:^|\[)(?:StatusCallback|ClickTrackingCallbackUrl)\]?$")
+# the discard port on the target's own loopback: an IP (no DNS lookup) that refuses at once
+CALLBACK_SINK = "127.0.0.1:9"
 
 
 def allowed_recipients() -> tuple[str, ...]:
@@ -144,13 +151,44 @@ def complete_messages(body: Any) -> Any:
     return rest
 
 
+def _sink(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return value  # not a URL at all: a negative case's probe, sent as generated
+    if not (parts.scheme and parts.netloc):
+        return value
+    return urlunsplit(parts._replace(netloc=CALLBACK_SINK))
+
+
+def guard_callbacks(body: Any) -> Any:
+    """`body` with the host of every callback URL replaced by CALLBACK_SINK.
+
+    A generated StatusCallback names any host (`https://0.com`): the provider would POST
+    message data there, and a machine without DNS waits seconds for the name. Only the
+    authority changes, so a URL that was invalid for its scheme or path stays invalid.
+    """
+    if isinstance(body, Mapping):
+        return {
+            k: _sink(v) if _CALLBACK_KEY.search(str(k)) else guard_callbacks(v)
+            for k, v in body.items()
+        }
+    if isinstance(body, list):
+        return [guard_callbacks(item) for item in body]
+    return body
+
+
 def guard_case(case: schemathesis.Case[Any], allowed: tuple[str, ...] | None = None) -> None:
-    """Apply the recipient guard to a generated case, all recipients when the case is valid."""
+    """Apply the recipient guard to a generated case (all recipients when the case is valid),
+    and point every callback URL at CALLBACK_SINK."""
     meta = case.meta
     positive = meta is None or meta.generation.mode.is_positive
     body = complete_messages(case.body) if positive else case.body
     guarded = guard_recipients(body, allowed or allowed_recipients(), every=positive)
-    if guarded is not case.body:
+    guarded = guard_callbacks(guarded) if isinstance(guarded, Mapping) else guarded
+    if guarded != case.body:
         case.body = guarded
 
 
