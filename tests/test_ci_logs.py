@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -57,18 +58,31 @@ def test_k_narrows_the_fuzz_pass_to_the_selected_operations() -> None:
     assert fuzzed == {"POST /v1/Accounts/{AccountSid}/Sms/bulksend"}
 
 
-def test_validate_interrupted_exits_130_not_aborted(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Before: `validate` exited 1 with click's "Aborted!"."""
+def test_validate_interrupted_exits_130_and_reports_the_files_it_finished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: `validate` exited 1 with click's "Aborted!", then 130 with nothing of the files
+    it had finished."""
     import sms_contract.cassettes.cassette as cassette
 
-    def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
+    real = cassette.validate_cassette
+    calls = []
 
-    monkeypatch.setattr(cassette, "validate_files", interrupted)
-    result = run("validate", str(ROOT / "cassettes" / "simulator"))
-    assert result.exit_code == EXIT_INTERRUPTED
+    def interrupted_at_the_third(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cassette, "validate_cassette", interrupted_at_the_third)
+    folder = ROOT / "cassettes" / "simulator"
+    result = run("validate", str(folder), "--jobs", "1")
+    assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert "Aborted!" not in result.output + result.stderr
-    assert result.stderr.strip().startswith("error: interrupted")
+    files = len(list(folder.glob("*.yaml")))
+    assert f"INTERRUPTED: 2 of {files} cassettes" in result.output, result.output
+    assert f"not validated: {calls[2].name}" in result.output  # the one it was on, and after
+    assert "coverage:" in result.output  # what the finished files exercised
 
 
 def test_mutants_interrupted_reports_the_mutants_that_finished() -> None:
@@ -136,8 +150,29 @@ def test_validate_shows_progress_as_files_finish() -> None:
     )
     assert result.exit_code == 0, result.output
     progress = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
-    files = len(list((ROOT / "cassettes" / "simulator").glob("*.yaml")))
-    assert len(progress) >= files - 1 and progress[-1].startswith(f"progress: {files}/{files}")
+    files = list((ROOT / "cassettes" / "simulator").glob("*.yaml"))
+    size = sum(p.stat().st_size for p in files) / 1000
+    assert len(progress) >= len(files) - 1, result.stderr
+    assert progress[-1].startswith(f"progress: {size:.0f}/{size:.0f} kB"), progress[-1]
+
+
+def test_validate_shows_progress_within_one_large_cassette(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: a 50 MB cassette was read in silence for 40 s (progress counted whole files).
+    A large file is streamed; here "large" is lowered so that a small file is."""
+    import sms_contract.cassettes.cassette as cassette
+
+    source = ROOT / "cassettes" / "simulator" / "parameter-SmsType-xml.yaml"
+    monkeypatch.setattr(cassette, "STREAM_BYTES", source.stat().st_size // 2)
+    interactions = source.read_text().count("- request:")
+    assert interactions > 3
+    result = run("validate", str(source), env={"SMS_CONTRACT_PROGRESS_SECONDS": "0"})
+    assert result.exit_code == 0, result.output
+    progress = [line for line in result.stderr.splitlines() if line.startswith("progress: ")]
+    # a line per interaction read, within the one file
+    assert len(progress) >= interactions, progress
+    assert len({line.split(" (")[0] for line in progress}) > 2, progress  # the count moves
 
 
 def test_record_interrupted_counts_the_cassettes_on_disk(tmp_path: Path) -> None:
@@ -164,7 +199,6 @@ def test_record_interrupted_counts_the_cassettes_on_disk(tmp_path: Path) -> None
 def test_check_interrupted_anywhere_exits_130_and_reports(after: int) -> None:
     """Ctrl-C during the scenarios or the fuzz pass: never swallowed (before: 2 runs in 12
     printed a traceback and went on to exit 0)."""
-    from typing import Any
 
     from sms_contract.simulator import SimulatorConfig, create_app
 

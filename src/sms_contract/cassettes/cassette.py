@@ -139,8 +139,9 @@ def load_cassette(path: Path) -> dict[str, Any]:
     return data
 
 
-def _raw_interactions(path: Path) -> Iterator[Any]:
-    """The items of the cassette's `interactions` list; a large YAML file one at a time."""
+def _raw_interactions(path: Path, on_read: Callable[[int], None] | None = None) -> Iterator[Any]:
+    """The items of the cassette's `interactions` list; a large YAML file one at a time, and
+    then `on_read` hears how far into the file the reading is after each one."""
     try:
         large = path.suffix != ".json" and path.stat().st_size > STREAM_BYTES
     except OSError as exc:
@@ -151,7 +152,10 @@ def _raw_interactions(path: Path) -> Iterator[Any]:
     _check_utf8(path)
     try:
         with path.open("rb") as stream:
-            yield from stream_interactions(stream)
+            for raw in stream_interactions(stream):
+                yield raw
+                if on_read is not None:
+                    on_read(stream.tell())
     except yaml.YAMLError as exc:
         raise _yaml_error(path, exc) from None
     except NotACassette:
@@ -183,9 +187,10 @@ def _body(node: Any) -> str | bytes | None:
     return node if isinstance(node, str | bytes) else None
 
 
-def interactions(path: Path) -> Iterator[Interaction]:
-    """The interactions of one cassette file, in order."""
-    for index, raw in enumerate(_raw_interactions(path)):
+def interactions(path: Path, on_read: Callable[[int], None] | None = None) -> Iterator[Interaction]:
+    """The interactions of one cassette file, in order; `on_read(bytes read)` as a large one
+    streams (a progress bar within one file)."""
+    for index, raw in enumerate(_raw_interactions(path, on_read)):
         try:
             request, response = raw["request"], raw["response"]
             yield Interaction(
@@ -231,13 +236,16 @@ def operation_label(interaction: Interaction) -> str:
 
 
 def validate_cassette(
-    path: Path, mode: Mode = "strict", coverage: Coverage | None = None
+    path: Path,
+    mode: Mode = "strict",
+    coverage: Coverage | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> tuple[int, list[Finding]]:
     """(number of interactions, findings) for one cassette file; `coverage` counts what each
-    interaction exercised."""
+    interaction exercised; `on_read` as in `interactions`."""
     findings: list[Finding] = []
     count = 0
-    for index, interaction in enumerate(interactions(path)):
+    for index, interaction in enumerate(interactions(path, on_read)):
         count += 1
         report = validate_interaction(interaction, mode)
         if coverage is not None:
@@ -278,39 +286,71 @@ def _validate_one(path: Path, mode: Mode, cover: bool) -> tuple[int, list[Findin
     return (*validate_cassette(path, mode, coverage), coverage)
 
 
+Validated = tuple[Path, int, list[Finding]]
+
+
+def _ignore_interrupts() -> None:
+    """A worker leaves Ctrl-C to the parent, which reports what finished (no traceback each)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def iter_validated(
+    files: list[Path],
+    mode: Mode = "strict",
+    jobs: int = 1,
+    coverage: Coverage | None = None,
+    on_read: Callable[[Path, int], None] | None = None,
+) -> Iterator[Validated]:
+    """(path, interactions, findings) of each file, in order, as each is done. With `jobs` > 1,
+    files are shared among that many processes (concurrent.futures); the results, and the
+    first `CassetteError` in file order, are the same as with one. `coverage` counts what the
+    interactions exercised (each process counts its files, and the counts are added up).
+    `on_read(path, bytes)` hears how far the reading of a file is: within a large file as it
+    streams (one process), and its whole size once it is done."""
+    if jobs <= 1 or len(files) <= 1:
+        for path in files:
+            position = None if on_read is None else (lambda at, path=path: on_read(path, at))
+            count, findings = validate_cassette(path, mode, coverage, position)
+            if on_read is not None:
+                on_read(path, _size(path))
+            yield path, count, findings
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    load_contract()  # compiled once here, inherited by forked workers
+    chunk = max(1, len(files) // (jobs * 8))
+    with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
+        try:
+            cover = [coverage is not None] * len(files)
+            done = pool.map(_validate_one, files, [mode] * len(files), cover, chunksize=chunk)
+            for path, (count, findings, counted) in zip(files, done, strict=True):
+                if coverage is not None and counted is not None:
+                    coverage.merge(counted)
+                if on_read is not None:
+                    on_read(path, _size(path))
+                yield path, count, findings
+        finally:
+            # Ctrl-C, or the caller stopped: the chunks in hand finish, the rest never start
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def validate_files(
     files: list[Path],
     mode: Mode = "strict",
     jobs: int = 1,
     coverage: Coverage | None = None,
-    on_file: Callable[[Path], None] | None = None,
-) -> list[tuple[Path, int, list[Finding]]]:
-    """(path, interactions, findings) of each file, in order. With `jobs` > 1, files are shared
-    among that many processes (concurrent.futures); the result, and the first `CassetteError`
-    in file order, are the same as with one. `coverage` counts what the interactions
-    exercised (each process counts its files, and the counts are added up). `on_file` is
-    called as each file's result comes in (a progress bar)."""
-    done_with = on_file or (lambda path: None)
-    if jobs <= 1 or len(files) <= 1:
-        out = []
-        for path in files:
-            out.append((path, *validate_cassette(path, mode, coverage)))
-            done_with(path)
-        return out
-    from concurrent.futures import ProcessPoolExecutor
+) -> list[Validated]:
+    """Every result of `iter_validated`, in file order."""
+    return list(iter_validated(files, mode, jobs, coverage))
 
-    load_contract()  # compiled once here, inherited by forked workers
-    chunk = max(1, len(files) // (jobs * 8))
-    out = []
-    with ProcessPoolExecutor(jobs) as pool:
-        cover = [coverage is not None] * len(files)
-        done = pool.map(_validate_one, files, [mode] * len(files), cover, chunksize=chunk)
-        for path, (count, findings, counted) in zip(files, done, strict=True):
-            if coverage is not None and counted is not None:
-                coverage.merge(counted)
-            out.append((path, count, findings))
-            done_with(path)
-    return out
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 # -- scrubbing -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import sys
 import time
@@ -13,6 +14,7 @@ import click
 
 from sms_contract.checks.coverage import Gate
 from sms_contract.cli.group import (
+    EXIT_INTERRUPTED,
     EXIT_NOTHING_CHECKED,
     EXIT_OK,
     EXIT_VIOLATIONS,
@@ -32,7 +34,7 @@ from sms_contract.cli.options import (
     target_options,
     writable_folder,
 )
-from sms_contract.cli.output import progress, write_files
+from sms_contract.cli.output import interrupts, progress, write_files
 from sms_contract.cli.provider import provider_option, record_mobizon
 from sms_contract.cli.recording import RecordJob, record_jobs
 from sms_contract.contract.schemastore import Mode
@@ -96,7 +98,6 @@ def validate(
         cassette_files,
         default_jobs,
         shard,
-        validate_files,
     )
     from sms_contract.checks.coverage import API_GROUPS, Coverage
     from sms_contract.report import RunReport
@@ -113,15 +114,7 @@ def validate(
             if not files:
                 fail(f"shard {shard_spec} has no files ({everything} cassette files in all)")
         workers = jobs or default_jobs(files)
-        # a bar on a terminal, a plain line every few seconds in a CI log
-        with progress(len(files), output.as_json) as tick:
-            results = validate_files(
-                files,
-                mode,
-                workers,
-                coverage,
-                on_file=lambda path: tick(path.name),
-            )
+        results, interrupted = _validated(files, mode, workers, coverage, output.as_json)
     except CassetteError as exc:
         fail(str(exc))
     findings = [f for _, _, found in results for f in found]
@@ -136,12 +129,15 @@ def validate(
         unit="cassettes",
         coverage=coverage,
         gate=gate,
+        interrupted=interrupted,
     )
     if output.as_json:
         click.echo(
             json.dumps(
                 {
                     "files": len(files),
+                    "validated": len(results),
+                    "interrupted": interrupted,
                     "interactions": total,
                     **({"shard": shard_spec, "cassettes": [str(p) for p in files]} if part else {}),
                     "violations": [
@@ -162,7 +158,9 @@ def validate(
         for line in run.gate_lines():
             click.echo(line)
         verdict = (
-            "FAILED"
+            "INTERRUPTED"
+            if interrupted
+            else "FAILED"
             if findings
             else "NOT COVERED"
             if run.uncovered
@@ -170,16 +168,59 @@ def validate(
             if total
             else "NOTHING CHECKED"
         )
+        done = f"{len(results)} of {len(files)}" if interrupted else f"{len(files)}"
         click.echo(
-            f"{verdict}: {len(files)} cassettes, {total} interactions, "
+            f"{verdict}: {done} cassettes, {total} interactions, "
             f"{len(findings)} violations ({mode}{f', shard {shard_spec}' if part else ''})"
         )
     write_files(run, output)
+    if interrupted:
+        if not output.as_json:
+            unchecked = files[len(results) :]
+            click.echo(
+                f"not validated: {', '.join(p.name for p in unchecked[:5])}"
+                + (f" and {len(unchecked) - 5} more" if len(unchecked) > 5 else "")
+            )
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(
         EXIT_VIOLATIONS
         if findings or run.uncovered
         else (EXIT_OK if total else EXIT_NOTHING_CHECKED)
     )
+
+
+def _validated(
+    files: list[Path], mode: Mode, workers: int, coverage: Any, quiet: bool
+) -> tuple[list[Any], bool]:
+    """The results of the files validated, and whether Ctrl-C stopped the run first."""
+    from sms_contract.cassettes.cassette import iter_validated
+
+    results: list[Any] = []
+    read: dict[Path, int] = {}
+    # a bar on a terminal, a plain line every few seconds in a CI log; in bytes read, so it
+    # moves within one large cassette too
+    with interrupts() as pressed, progress(_total_size(files), quiet, in_bytes=True) as tick:
+
+        def reading(path: Path, at: int) -> None:
+            tick(path.name, max(0, at - read.get(path, 0)))
+            read[path] = max(at, read.get(path, 0))
+            if pressed():  # a Ctrl-C that a library caught still ends the run here
+                raise KeyboardInterrupt
+
+        try:
+            for result in iter_validated(files, mode, workers, coverage, reading):
+                results.append(result)
+        except KeyboardInterrupt:
+            return results, True  # what finished is still reported
+    return results, False
+
+
+def _total_size(files: list[Path]) -> int:
+    total = 0
+    for path in files:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
 
 
 def _cassette_outcome(path: Path, count: int, findings: list[Any]) -> Any:

@@ -160,20 +160,36 @@ def console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, width=100_000, soft_wrap=True)
 
 
+def _amount(done: int, total: int) -> str:
+    """`3.1/50.0 MB`, or in kB below 10 MB in all."""
+    scale, unit = (1e6, "MB") if total >= 10**7 else (1e3, "kB")
+    digits = 1 if unit == "MB" else 0
+    return f"{done / scale:.{digits}f}/{total / scale:.{digits}f} {unit}"
+
+
 @contextlib.contextmanager
-def progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+def progress(total: int, quiet: bool, *, in_bytes: bool = False) -> Iterator[Callable[..., None]]:
     """A bar on a terminal; off one, a plain `progress:` line on stderr every
-    PLAIN_PROGRESS_SECONDS, so a CI log shows that a long run is alive and where it is."""
+    PLAIN_PROGRESS_SECONDS, so a CI log shows that a long run is alive and where it is.
+    Yields `tick(label, amount=1)`; `in_bytes` counts bytes read (a bar that moves within one
+    large file) and shows megabytes."""
     import time
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     err = console(stderr=True)
     terminal = err.is_terminal
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn() if in_bytes else MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
@@ -187,14 +203,15 @@ def progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
     except ValueError:
         every = PLAIN_PROGRESS_SECONDS
 
-    def advance(label: str) -> None:
+    def advance(label: str, amount: int = 1) -> None:
         nonlocal last, done
-        done += 1
-        progress.update(task, advance=1, description=label[:60])
+        done += amount
+        progress.update(task, advance=amount, description=label[:60])
         now = time.monotonic()
         if not quiet and not terminal and now - last >= every:
             last = now
-            click.echo(f"progress: {done}/{total} ({label}), {now - started:.0f} s", err=True)
+            count = _amount(done, total) if in_bytes else f"{done}/{total}"
+            click.echo(f"progress: {count} ({label}), {now - started:.0f} s", err=True)
 
     with progress:
         yield advance
