@@ -345,6 +345,8 @@ class Coverage:
                 continue
             self.items[(group, key)] = Item(group, key, label, provider)
         self.exchanges = 0
+        # the parameter items of each operation, found once (every POST asks)
+        self._parameters_of: dict[str, list[tuple[str, str]]] = {}
 
     # -- feeding ---------------------------------------------------------------------------
 
@@ -427,14 +429,7 @@ class Coverage:
                 self._hit(STATUSES, f"mobizon {item['status']}", failed)
         form = report.request if report.request is not None else _form(body)
         if form is not None:
-            prefix = label + " "
-            for group, key in list(self.items):
-                if (
-                    group == PARAMETERS
-                    and key.startswith(prefix)
-                    and _present(form, key[len(prefix) :])
-                ):
-                    self._hit(PARAMETERS, key, failed)
+            self._hit_parameters(label, form, failed)
 
     def _parameters(
         self,
@@ -448,14 +443,21 @@ class Coverage:
             if form is None:
                 return
         method, _, path = operation.partition(" ")
-        request = f"{method} {path.removesuffix('.json')}"
-        prefix = request + " "
-        for group, key in list(self.items):
-            if (
-                group == PARAMETERS
-                and key.startswith(prefix)
-                and _present(form, key[len(prefix) :])
-            ):
+        self._hit_parameters(f"{method} {path.removesuffix('.json')}", form, failed)
+
+    def _hit_parameters(self, request: str, form: Mapping[str, Any], failed: bool) -> None:
+        """Count each parameter item of `request` (`POST /Sms/send`) present in `form`."""
+        found = self._parameters_of.get(request)
+        if found is None:
+            prefix = request + " "
+            found = [
+                (key, key[len(prefix) :])
+                for group, key in self.items
+                if group == PARAMETERS and key.startswith(prefix)
+            ]
+            self._parameters_of[request] = found
+        for key, name in found:
+            if _present(form, name):
                 self._hit(PARAMETERS, key, failed)
 
     def add_callback(self, report: Report, *, failed: bool | None = None) -> None:
