@@ -24,6 +24,7 @@ from sms_contract.checks.validate import (
     _text,
     header,
     media_type,
+    not_a_form,
     ref_schema,
     schema_violations,
 )
@@ -243,18 +244,9 @@ def check_request(
     operation = request.operation
     if operation.request_schema is None or body is None:
         return report
-    media = media_type(header(headers, "Content-Type"))
-    if media != "application/x-www-form-urlencoded":
-        report.append(
-            Violation(
-                "request_content_type",
-                "/headers/Content-Type",
-                "application/x-www-form-urlencoded",
-                media or "(none)",
-                "Mobizon requests are form-encoded",
-                operation.label,
-            )
-        )
+    wrong = not_a_form(headers, operation.label, "Mobizon requests are form-encoded")
+    if wrong is not None:
+        report.append(wrong)
         return report
     schema = ref_schema(operation.request_schema)
     form = coerce(request_form(body), schema, mode)

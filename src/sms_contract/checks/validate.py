@@ -30,6 +30,9 @@ from sms_contract.contract.xmlbody import XmlError, parse_xml
 PROVIDERS = ("exotel", "bandwidth", "hubbucs", "mobizon")
 Headers = Mapping[str, Any]
 
+# the media type of every request body and of the Exotel callbacks
+FORM = "application/x-www-form-urlencoded"
+
 
 def header(headers: Headers | None, name: str) -> str | None:
     """A header value, case-insensitively; vcrpy's lists of values give their first value."""
@@ -182,7 +185,7 @@ def parse_body(body: bytes | str | None, media: str, schema: Any, mode: Mode) ->
         return orjson.loads(text)
     if media.endswith("/xml") or media.endswith("+xml"):
         return coerce(parse_xml(text), schema, mode)
-    if media == "application/x-www-form-urlencoded":
+    if media == FORM:
         return coerce(decode_form(text), schema, mode)
     raise ValueError(f"unsupported media type {media or '(none)'}")
 
@@ -576,6 +579,16 @@ def _mobizon_exchange(
     return report
 
 
+def not_a_form(headers: Headers | None, operation: str, why: str) -> Violation | None:
+    """The violation of a request whose Content-Type is not a form, else None."""
+    media = media_type(header(headers, "Content-Type"))
+    if media == FORM:
+        return None
+    return Violation(
+        "request_content_type", "/headers/Content-Type", FORM, media or "(none)", why, operation
+    )
+
+
 def _check_request(
     report: Report,
     operation: Operation,
@@ -586,21 +599,12 @@ def _check_request(
     """Add the request's findings to `report`; return the form it read (None if it read none)."""
     if operation.request_schema is None:
         return None
-    media = media_type(header(headers, "Content-Type"))
-    if media != "application/x-www-form-urlencoded":
-        report.append(
-            Violation(
-                "request_content_type",
-                "/headers/Content-Type",
-                "application/x-www-form-urlencoded",
-                media or "(none)",
-                "send requests are form-encoded",
-                operation.label,
-            )
-        )
+    wrong = not_a_form(headers, operation.label, "send requests are form-encoded")
+    if wrong is not None:
+        report.append(wrong)
         return None
     data, problem = _body_or_violation(
-        body, media, operation.request_schema, mode, operation.label, "request_schema_conformance"
+        body, FORM, operation.request_schema, mode, operation.label, "request_schema_conformance"
     )
     if problem:
         report.append(problem)
@@ -614,8 +618,8 @@ def _check_request(
 
 
 CALLBACK_SCHEMAS = {
-    "exotel": ("exotel/status-callback.json", "application/x-www-form-urlencoded"),
-    "exotel-click": ("exotel/click-tracking-callback.json", "application/x-www-form-urlencoded"),
+    "exotel": ("exotel/status-callback.json", FORM),
+    "exotel-click": ("exotel/click-tracking-callback.json", FORM),
     "bandwidth": ("bandwidth/callback.json", "application/json"),
     "hubbucs": ("hubbucs/callback.json", "application/json"),
     "mobizon": ("mobizon/webhook-envelope.json", "application/json"),
