@@ -14,7 +14,7 @@ from typing import Any
 
 from sms_contract.checks.ledger import LEDGER_CHECKS
 from sms_contract.checks.validate import response_data, validate_callback, validate_response
-from sms_contract.conformance.receiver import CallbackReceiver
+from sms_contract.conformance.receiver import CallbackReceiver, ReceivedCallback
 from sms_contract.conformance.session import AuthChoice, Call, Form, Session
 from sms_contract.conformance.target import Target, advance_clock
 from sms_contract.conformance.triggers import BODY, SENDER, triggers
@@ -462,6 +462,28 @@ def _lifecycle(code: int | None) -> Callable[[Run], None]:
     return run
 
 
+def first_callback(
+    r: Run, deliveries: list[ReceivedCallback], expected: str, why: str
+) -> tuple[ReceivedCallback, Report, int] | None:
+    """The first delivery, checked as an Exotel callback (its violations added to the run),
+    with its report and where its violations start; None, reported, when none came."""
+    if not r.expect(
+        len(deliveries) >= 1,
+        "callback_delivered",
+        "",
+        expected,
+        f"{len(deliveries)} deliveries",
+        why,
+    ):
+        return None
+    delivery = deliveries[0]
+    report = validate_callback("exotel", delivery.body, delivery.content_type, r.mode)
+    since = len(r.violations)
+    r.violations.extend(report)
+    r.accepted.extend(report.accepted)
+    return delivery, report, since
+
+
 def _status_callback(code: int | None) -> Callable[[Run], None]:
     def run(r: Run) -> None:
         to = number_for(code) if code is not None else r.target.recipient(0)
@@ -480,20 +502,15 @@ def _status_callback(code: int | None) -> Callable[[Run], None]:
             if not (r.expect_status(sent, 200) and isinstance(sid, str)):
                 return
             deliveries = receiver.wait(1, r.target.patience)
-        if not r.expect(
-            len(deliveries) >= 1,
-            "callback_delivered",
-            "",
+        got = first_callback(
+            r,
+            deliveries,
             "one StatusCallback POST",
-            f"{len(deliveries)} deliveries",
             f"a StatusCallback must arrive within {r.target.patience:g} s of the final state",
-        ):
+        )
+        if got is None:
             return
-        delivery = deliveries[0]
-        report = validate_callback("exotel", delivery.body, delivery.content_type, r.mode)
-        since = len(r.violations)
-        r.violations.extend(report)
-        r.accepted.extend(report.accepted)
+        delivery, report, since = got
         fields = delivery.form()
         # the callback agrees with what details says of the message once final
         _final(r, sid, ".json", r.target.patience)

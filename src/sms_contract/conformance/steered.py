@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sms_contract.checks.validate import validate_callback
 from sms_contract.conformance.receiver import CallbackReceiver
 from sms_contract.conformance.scenarios import (
     BULKSEND,
@@ -23,6 +22,7 @@ from sms_contract.conformance.scenarios import (
     SUFFIXES,
     Run,
     Scenario,
+    first_callback,
 )
 from sms_contract.conformance.session import AuthChoice, Form
 from sms_contract.conformance.triggers import BODY, SENDER
@@ -135,20 +135,15 @@ def _click_tracking(r: Run) -> None:
             return
         control(r, f"messages/{sid}/click", {})
         deliveries = receiver.wait(1, r.target.patience)
-    if not r.expect(
-        len(deliveries) >= 1,
-        "callback_delivered",
-        "",
+    got = first_callback(
+        r,
+        deliveries,
         "one click-tracking callback",
-        f"{len(deliveries)} deliveries",
         f"a click on the short URL must be reported within {r.target.patience:g} s",
-    ):
+    )
+    if got is None:
         return
-    delivery = deliveries[0]
-    report = validate_callback("exotel", delivery.body, delivery.content_type, r.mode)
-    since = len(r.violations)
-    r.violations.extend(report)
-    r.accepted.extend(report.accepted)
+    _, report, since = got
     r.expect(
         report.operation == "exotel-click callback",
         "click_callback_recognised",
