@@ -444,22 +444,19 @@ def schemathesis_fuzz(target: Any, examples: int) -> int:
     negative, `examples` cases each, called and checked with the same checks as ours."""
     import hypothesis
     import requests
-    from hypothesis import HealthCheck, Phase
     from schemathesis import GenerationMode
 
-    from sms_contract.conformance.fuzz import api_operations, fuzz_checks, load_schema, prepare_case
+    from sms_contract.conformance.fuzz import (
+        api_operations,
+        fuzz_checks,
+        fuzz_settings,
+        load_schema,
+        prepare_case,
+    )
 
     schema = load_schema(target)
     checks = fuzz_checks()
-    settings = hypothesis.settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
-    )
+    settings = fuzz_settings(examples)
     cases = 0
     with requests.Session() as http:  # one kept-alive session, as ours has
         for operation in api_operations(schema):

@@ -115,6 +115,20 @@ def prepare_case(case: Any, target: Target) -> None:
         case.headers = headers
 
 
+def fuzz_settings(examples: int) -> hypothesis.settings:
+    """hypothesis' settings of a fuzz pass: `examples` cases, derandomized, no database (a
+    run is repeatable and leaves nothing in the working folder), no health checks."""
+    return hypothesis.settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
+
+
 def fuzz_checks() -> list[Any]:
     """The schemathesis check functions the fuzz pass runs (theirs and the semantic ones)."""
     return [CHECKS.get_one(name) for name in FUZZ_CHECKS]
@@ -229,15 +243,7 @@ def fuzz(
     checks = fuzz_checks()
     budget = budget or Budget()
     results: list[FuzzResult] = []
-    settings = hypothesis.settings(
-        max_examples=examples,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-        print_blob=False,
-    )
+    settings = fuzz_settings(examples)
     with requests.Session() as http:
         for api_operation in api_operations(schema):
             if operation is not None and api_operation.label not in wanted:
