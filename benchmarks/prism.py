@@ -1,4 +1,5 @@
-"""Stoplight Prism, the independent OpenAPI tool the benchmarks and the wire-format test run.
+"""Stoplight Prism, the independent OpenAPI tool the benchmarks and the wire-format test run,
+and how either starts a server of its own (Prism, the simulator, the proxy) as a process.
 
 Prism is a Node package: it is installed from the npm registry into benchmarks/.prism on first
 use (about 6 s; the folder is ignored by git), so neither the benchmarks nor the tests need a
@@ -7,9 +8,14 @@ global install.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import shutil
+import socket
 import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,3 +46,32 @@ def prism_cli() -> Path | None:
             check=False,
         )
     return CLI if CLI.exists() else None
+
+
+@contextlib.contextmanager
+def process(command: list[str], url: str, wait: float = 120) -> Iterator[str]:
+    """A server started as its own process (so it does not share this one's GIL), once its
+    port at `url` (`http://host:port`) accepts connections; stopped on leaving."""
+    host, _, port = url.split("//", 1)[1].partition(":")
+    # its output goes to a file, not a pipe: a pipe nobody reads stalls a chatty server
+    with tempfile.TemporaryFile() as log:
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + wait
+            while True:
+                if child.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    said = log.read()[-800:].decode("utf-8", "replace")
+                    raise RuntimeError(f"{command[0]} is not listening on {url}: {said}")
+                try:
+                    with socket.create_connection((host, int(port)), timeout=1):
+                        break
+                except OSError:
+                    time.sleep(0.2)
+            yield url
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()

@@ -34,7 +34,7 @@ import threading
 import time
 import traceback
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,7 +51,7 @@ from sms_contract.simulator.config import NO_LIMIT
 if not __package__:  # run as a script (python benchmarks/run.py): the corpus module beside it
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.corpus import cached
-from benchmarks.prism import prism_cli
+from benchmarks.prism import prism_cli, process
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -638,29 +638,6 @@ def load(
     for thread in threads:
         thread.join()
     return result
-
-
-@contextlib.contextmanager
-def process(command: list[str], url: str) -> Iterator[str]:
-    """A server started as its own process (so it does not share this one's GIL)."""
-    child = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(url + "/", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url
-    finally:
-        child.terminate()
-        try:
-            child.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            child.kill()
 
 
 def serve(port: int) -> Any:

@@ -15,8 +15,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +22,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from benchmarks.prism import prism_cli
+from benchmarks.prism import prism_cli, process
 
 from sms_contract.conformance.embedded import embedded
 from sms_contract.conformance.target import Target
@@ -48,31 +46,10 @@ def prism() -> Iterator[tuple[str, Target]]:
             pytest.fail("Prism could not be installed from the npm registry")
         pytest.skip("Prism needs npm (set SMS_CONTRACT_REQUIRE_PRISM to fail instead)")
     port = _free_port()
-    with embedded() as target:
-        child = subprocess.Popen(
-            [str(cli), "proxy", str(ROOT / "openapi.yaml"), target.base, "-p", str(port)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                assert child.poll() is None, child.stdout.read() if child.stdout else ""
-                assert time.monotonic() < deadline, "Prism did not start in 120 s"
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    time.sleep(0.3)
-            yield base, target
-        finally:
-            child.terminate()
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+    base = f"http://127.0.0.1:{port}"
+    command = [str(cli), "proxy", str(ROOT / "openapi.yaml")]
+    with embedded() as target, process([*command, target.base, "-p", str(port)], base):
+        yield base, target
 
 
 def _send(prism: tuple[str, Target], method: str, path: str, body: str | None) -> httpx.Response:
