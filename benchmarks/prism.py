@@ -22,30 +22,47 @@ ROOT = Path(__file__).resolve().parents[1]
 CLI = ROOT / "benchmarks" / ".prism" / "node_modules" / ".bin" / "prism"
 
 
-def prism_cli() -> Path | None:
-    """Prism's CLI in benchmarks/.prism (installed from npm on first use), or None."""
-    if CLI.exists() or not shutil.which("npm"):
-        return CLI if CLI.exists() else None
+# the version the tests were written against: they rely on how it reads form bodies
+PRISM = "@stoplight/prism-cli@5.14.2"
+
+
+class PrismUnavailable(Exception):
+    """Prism is not installed and cannot be: the reason, in a line."""
+
+
+def prism_cli() -> Path:
+    """Prism's CLI in benchmarks/.prism, installed from the npm registry on first use."""
+    if CLI.exists():
+        return CLI
+    npm = shutil.which("npm")
+    if npm is None:
+        raise PrismUnavailable("npm not found (install Node.js and npm)")
     CLI.parents[2].mkdir(parents=True, exist_ok=True)
     # pytest-xdist workers may ask at once: one installs, the others wait for it
     with open(CLI.parents[2] / ".install.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if CLI.exists():
             return CLI
-        subprocess.run(
-            [
-                "npm",
-                "install",
-                "--prefix",
-                str(CLI.parents[2]),
-                "--no-audit",
-                "--no-fund",
-                "@stoplight/prism-cli",
-            ],
-            capture_output=True,
-            check=False,
-        )
-    return CLI if CLI.exists() else None
+        failed = CLI.parents[2] / ".install-failed"
+        if failed.exists() and time.time() - failed.stat().st_mtime < 600:
+            # another worker of this run just tried: no second wait on an unreachable registry
+            raise PrismUnavailable(failed.read_text(encoding="utf-8"))
+        try:
+            done = subprocess.run(
+                [npm, "install", "--prefix", str(CLI.parents[2]), "--no-audit", "--no-fund", PRISM],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+            said = (done.stderr or done.stdout).strip().splitlines()[-3:]
+            reason = f"npm install {PRISM} failed: {' / '.join(said)}"
+        except subprocess.TimeoutExpired:
+            reason = f"npm install {PRISM} took over 300 s"
+        if not CLI.exists():
+            failed.write_text(reason, encoding="utf-8")
+            raise PrismUnavailable(reason)
+    return CLI
 
 
 @contextlib.contextmanager

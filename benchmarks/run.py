@@ -688,7 +688,7 @@ def first_sid(url: str) -> str:
 
 
 def bench_simulator(seconds: float, with_prism: bool) -> None:
-    cli = prism_cli() if with_prism else None
+    cli = prism_cli() if with_prism else None  # asked for and missing: this section's error
     with serve(8791) as url:
         sid = first_sid(url)
         details: Request = ("GET", f"/v1/Accounts/simaccount/SMS/Messages/{sid}.json", None, 200)

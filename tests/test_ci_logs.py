@@ -62,27 +62,33 @@ def test_validate_interrupted_exits_130_and_reports_the_files_it_finished(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Before: `validate` exited 1 with click's "Aborted!", then 130 with nothing of the files
-    it had finished."""
+    it had finished. Ctrl-C lands inside the third file, after it counted some coverage."""
     import sms_contract.cassettes.cassette as cassette
 
     real = cassette.validate_cassette
     calls = []
 
-    def interrupted_at_the_third(*args: Any, **kwargs: Any) -> Any:
+    def interrupted_inside_the_third(*args: Any, **kwargs: Any) -> Any:
         calls.append(args[0])
+        found = real(*args, **kwargs)  # the file's interactions are counted, then Ctrl-C
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(*args, **kwargs)
+        return found
 
-    monkeypatch.setattr(cassette, "validate_cassette", interrupted_at_the_third)
+    monkeypatch.setattr(cassette, "validate_cassette", interrupted_inside_the_third)
     folder = ROOT / "cassettes" / "simulator"
+    files = len(list(folder.glob("*.yaml")))
     result = run("validate", str(folder), "--jobs", "1")
     assert result.exit_code == EXIT_INTERRUPTED, result.output
     assert "Aborted!" not in result.output + result.stderr
-    files = len(list(folder.glob("*.yaml")))
     assert f"INTERRUPTED: 2 of {files} cassettes" in result.output, result.output
     assert f"not validated: {calls[2].name}" in result.output  # the one it was on, and after
-    assert "coverage:" in result.output  # what the finished files exercised
+    assert "coverage:" in result.output
+    calls.clear()
+    report = json.loads(run("validate", str(folder), "--jobs", "1", "--json").output)
+    assert report["interrupted"] and report["validated"] == 2
+    # the coverage is that of the two files reported, not of the one stopped half-way
+    assert report["coverage"]["exchanges"] == report["interactions"]
 
 
 def test_mutants_interrupted_reports_the_mutants_that_finished() -> None:

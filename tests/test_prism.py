@@ -6,8 +6,9 @@ NodeJS, PHP, Python and Ruby bodies, tests/data/doc_samples.yaml) passes it and 
 the simulator, in both formats, and a body without a recipient is flagged (the negative control).
 
 Prism reads an XML body as a string, so it reports every XML answer as "must be object"; JSON
-answers are checked in full. Prism comes from the npm registry (benchmarks/prism.py). Without
-npm the test skips, except where SMS_CONTRACT_REQUIRE_PRISM is set (CI): there it fails.
+answers are checked in full. Prism comes from the npm registry (benchmarks/prism.py, a pinned
+version). Without npm the test skips, except where SMS_CONTRACT_REQUIRE_PRISM is set (CI):
+there it fails, with npm's reason.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from benchmarks.prism import prism_cli, process
+from benchmarks.prism import PrismUnavailable, prism_cli, process
 
 from sms_contract.conformance.embedded import embedded
 from sms_contract.conformance.target import Target
@@ -40,11 +41,12 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def prism() -> Iterator[tuple[str, Target]]:
     """Prism's validating proxy in front of the simulator: its base URL and the target."""
-    cli = prism_cli()
-    if cli is None:
+    try:
+        cli = prism_cli()
+    except PrismUnavailable as exc:
         if os.environ.get("SMS_CONTRACT_REQUIRE_PRISM"):
-            pytest.fail("Prism could not be installed from the npm registry")
-        pytest.skip("Prism needs npm (set SMS_CONTRACT_REQUIRE_PRISM to fail instead)")
+            pytest.fail(f"Prism is required here (SMS_CONTRACT_REQUIRE_PRISM): {exc}")
+        pytest.skip(f"Prism is not available: {exc} (SMS_CONTRACT_REQUIRE_PRISM makes this fail)")
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [str(cli), "proxy", str(ROOT / "openapi.yaml")]

@@ -94,8 +94,9 @@ def test_generated_callback_urls_point_at_the_sink_not_at_a_stranger() -> None:
     assert guard_callbacks(nested) == {
         "ShortenUrlParams": {"ClickTrackingCallbackUrl": f"https://{CALLBACK_SINK}/x"}
     }
-    probe = {"StatusCallback": "not a url"}
-    assert guard_callbacks(probe) == probe  # a negative case's probe is sent as generated
+    for probe in ("not a url", " http://x/", "http://a b/p", "http://a:99999/p", "http://x/\n"):
+        # a negative case's probe is sent as generated: the guard never makes it valid
+        assert guard_callbacks({"StatusCallback": probe}) == {"StatusCallback": probe}
 
 
 def test_recipient_allowlist_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -114,6 +114,16 @@ def test_a_body_the_document_would_not_send_is_rejected() -> None:
     assert list(send.iter_errors({"From": "x", "Body": "b"}))  # no To at all
     assert list(send.iter_errors({"From": "x", "Body": "b", "To[]": []}))  # an empty static bulk
     assert list(send.iter_errors({"From": "x", "Body": "b", "To": "1", "ShortenUrlParams": "{}"}))
+    base = {"From": "x", "Body": "b"}
+    for recipients in (
+        {"To": "1", "To[]": ["2"]},  # two ways of naming recipients at once
+        {"To": "1", "To[5]": "2"},
+        {"To[]": ["1"], "To[5]": "2"},
+        {"To": "1", "To[0]": "2"},
+        {"To[5]": "1"},  # PHP's indexes start at To[0]
+        {"To[0]": "1", "To[100]": "2"},  # past the 100 numbers of a static bulk
+    ):
+        assert list(send.iter_errors(base | recipients)), recipients
     bulk = _wire_validator(FORM_OPERATIONS["/Sms/bulksend"])
     assert list(bulk.iter_errors({"Messages[0][To]": "1"}))  # no Body
     assert list(bulk.iter_errors({"Messages": "[]"}))

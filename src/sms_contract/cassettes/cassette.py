@@ -309,41 +309,38 @@ def iter_validated(
     interactions exercised (each process counts its files, and the counts are added up).
     `on_read(path, bytes)` hears how far the reading of a file is: within a large file as it
     streams (one process), and its whole size once it is done."""
+    # a file's coverage is added once the file is done: a run stopped inside a file (Ctrl-C)
+    # reports the coverage of exactly the files it reports
     if jobs <= 1 or len(files) <= 1:
         for path in files:
             position = None if on_read is None else (lambda at, path=path: on_read(path, at))
-            count, findings = validate_cassette(path, mode, coverage, position)
+            counted = Coverage() if coverage is not None else None
+            count, findings = validate_cassette(path, mode, counted, position)
             if on_read is not None:
                 on_read(path, _size(path))
+            if coverage is not None and counted is not None:
+                coverage.merge(counted)
             yield path, count, findings
         return
     from concurrent.futures import ProcessPoolExecutor
 
     load_contract()  # compiled once here, inherited by forked workers
-    chunk = max(1, len(files) // (jobs * 8))
+    # small chunks: on Ctrl-C the workers finish the chunks they hold (they ignore SIGINT,
+    # so that each does not print a traceback), and those results are not reported
+    chunk = max(1, min(4, len(files) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
         try:
             cover = [coverage is not None] * len(files)
             done = pool.map(_validate_one, files, [mode] * len(files), cover, chunksize=chunk)
             for path, (count, findings, counted) in zip(files, done, strict=True):
-                if coverage is not None and counted is not None:
-                    coverage.merge(counted)
                 if on_read is not None:
                     on_read(path, _size(path))
+                if coverage is not None and counted is not None:
+                    coverage.merge(counted)
                 yield path, count, findings
         finally:
             # Ctrl-C, or the caller stopped: the chunks in hand finish, the rest never start
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def validate_files(
-    files: list[Path],
-    mode: Mode = "strict",
-    jobs: int = 1,
-    coverage: Coverage | None = None,
-) -> list[Validated]:
-    """Every result of `iter_validated`, in file order."""
-    return list(iter_validated(files, mode, jobs, coverage))
 
 
 def _size(path: Path) -> int:

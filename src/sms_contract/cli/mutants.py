@@ -72,10 +72,10 @@ def mutants(
         with interrupts() as pressed, progress(len(names or known) + 1, as_json) as tick:
 
             def finished(result: Any) -> None:
+                if pressed():  # a Ctrl-C that a library caught: this result was cut short
+                    raise KeyboardInterrupt
                 results.append(result)
                 tick(result.name)
-                if pressed():  # a Ctrl-C that a library caught still ends the run here
-                    raise KeyboardInterrupt
 
             run_all(list(names) or None, fuzz_examples, on_result=finished, full=full)
     except KeyboardInterrupt:

@@ -78,13 +78,13 @@ def record_jobs(
 
             def counted(outcome: Outcome, path: Path | None) -> None:
                 nonlocal written, failed
+                if pressed():  # a Ctrl-C that a library caught: this outcome was cut short
+                    raise KeyboardInterrupt
                 tick(outcome.id)
                 written += path is not None
                 if outcome.status == "failed":
                     failed += 1
                     _echo_broken(outcome)
-                if pressed():  # a Ctrl-C that a library caught still ends the run here
-                    raise KeyboardInterrupt
 
             for job in jobs:
                 if not job.scenarios:
@@ -123,6 +123,5 @@ def record_jobs(
         written = max(written, _written_since(out, started))
         click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    written = max(written, _written_since(out, started))
     click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)

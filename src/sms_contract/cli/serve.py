@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 from pathlib import Path
@@ -107,8 +108,12 @@ def bind(host: str, port: int) -> socket.socket:
         # delayed ACK (Nagle), 44 ms a request instead of 0.5
         listening = socket.socket(family, kind, proto)
         try:
-            if hasattr(socket, "SO_REUSEADDR"):
+            # as socket.create_server does: reuse a port in TIME_WAIT (not on Windows, where
+            # the flag lets a second server take a port in use), and an IPv6 host only IPv6
+            if os.name not in ("nt", "cygwin") and hasattr(socket, "SO_REUSEADDR"):
                 listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
             listening.bind(address)
             listening.listen()
         except OSError:

@@ -116,8 +116,8 @@ def complete_messages(body: Any) -> Any:
     """A wire-form bulk body whose messages all have To and Body, numbered from 0.
 
     openapi.yaml's form schema cannot say, in a way schemathesis supports, that every
-    `Messages[i]` has To and Body and that indices are contiguous (the decoded schema says it):
-    a valid case is kept valid by completing partial messages and renumbering them.
+    `Messages[i]` has To and Body (the decoded schema says it): a valid case is kept valid by
+    completing partial messages, and renumbered from 0 as a client numbers its messages.
     """
     if not isinstance(body, dict):
         return body
@@ -152,23 +152,25 @@ def complete_messages(body: Any) -> Any:
 
 
 def _sink(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
+    if not isinstance(value, str) or value != value.strip() or not value.isprintable():
+        return value  # not a URL as sent: a negative case's probe, sent as generated
     try:
         parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not one
     except ValueError:
-        return value  # not a URL at all: a negative case's probe, sent as generated
-    if not (parts.scheme and parts.netloc):
+        return value
+    if not (parts.scheme and parts.hostname) or " " in parts.netloc:
         return value
     return urlunsplit(parts._replace(netloc=CALLBACK_SINK))
 
 
 def guard_callbacks(body: Any) -> Any:
-    """`body` with the host of every callback URL replaced by CALLBACK_SINK.
+    """`body` with the host of every well-formed callback URL replaced by CALLBACK_SINK.
 
     A generated StatusCallback names any host (`https://0.com`): the provider would POST
-    message data there, and a machine without DNS waits seconds for the name. Only the
-    authority changes, so a URL that was invalid for its scheme or path stays invalid.
+    message data there, and a machine without DNS waits seconds for the name. A value that is
+    not a well-formed URL with a host (a negative case's probe) is sent as generated, so the
+    guard never makes an invalid case valid.
     """
     if isinstance(body, Mapping):
         return {
