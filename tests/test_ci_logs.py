@@ -229,3 +229,9 @@ def test_check_interrupted_anywhere_exits_130_and_reports(after: int) -> None:
         out, err = process.communicate(timeout=120)
     assert process.returncode == EXIT_INTERRUPTED, (out[-2000:], err[-2000:])
     assert "INTERRUPTED:" in out and "scenarios passed" in out
+    # every scenario is in the totals: what Ctrl-C kept from running is "not run"
+    from sms_contract.conformance import all_scenarios
+
+    counts = re.search(r"INTERRUPTED: (\d+) scenarios passed, (\d+) failed, (\d+) not run", out)
+    assert counts, out[-2000:]
+    assert sum(map(int, counts.groups())) == len(all_scenarios()), counts.group(0)

@@ -412,3 +412,16 @@ def test_serve_connections_do_not_wait_for_a_delayed_ack() -> None:
         return value
 
     assert asyncio.run(nodelay_of_an_accepted_connection()) != 0
+
+
+def test_a_short_credential_does_not_garble_the_output() -> None:
+    """Before: `--auth a:b` turned "cannot connect" into "c<scru<scrubbed><scrubbed>ed>nnot"
+    (every `a` and `b` replaced, the marker's own `b` too). A short secret is replaced where
+    it stands alone; a long one wherever it is."""
+    from sms_contract.cassettes.filters import scrub
+
+    result = run("check", "--target-url", "http://127.0.0.1:9", "--auth", "a:b")
+    assert result.exit_code == 2
+    assert "cannot connect" in result.stderr and "<scrubbed>" not in result.stderr, result.stderr
+    assert scrub("token=b&Body=a b", ("a", "b")) == "token=<scrubbed>&Body=<scrubbed> <scrubbed>"
+    assert scrub("x=longsecret1longsecret1", ("longsecret1",)) == "x=<scrubbed><scrubbed>"

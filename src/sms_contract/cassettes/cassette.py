@@ -283,7 +283,8 @@ def default_jobs(files: list[Path]) -> int:
 
 def _validate_one(path: Path, mode: Mode, cover: bool) -> tuple[int, list[Finding], Any]:
     coverage = Coverage() if cover else None
-    return (*validate_cassette(path, mode, coverage), coverage)
+    count, findings = validate_cassette(path, mode, coverage)
+    return count, findings, coverage.counts() if coverage is not None else None
 
 
 Validated = tuple[Path, int, list[Finding]]
@@ -325,10 +326,10 @@ def iter_validated(
     from concurrent.futures import ProcessPoolExecutor
 
     load_contract()  # compiled once here, inherited by forked workers
-    # small chunks: on Ctrl-C the workers finish the chunks they hold (they ignore SIGINT,
-    # so that each does not print a traceback), and those results are not reported
     chunk = max(1, min(4, len(files) // (jobs * 8)))
+    # the workers ignore SIGINT (no traceback from each on Ctrl-C); the parent stops them
     with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
+        finished = False
         try:
             cover = [coverage is not None] * len(files)
             done = pool.map(_validate_one, files, [mode] * len(files), cover, chunksize=chunk)
@@ -338,9 +339,18 @@ def iter_validated(
                 if coverage is not None and counted is not None:
                     coverage.merge(counted)
                 yield path, count, findings
+            finished = True
         finally:
-            # Ctrl-C, or the caller stopped: the chunks in hand finish, the rest never start
+            if not finished:  # Ctrl-C, or the caller stopped: no file in hand is waited for
+                _stop_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: Any) -> None:
+    # concurrent.futures has no public way to stop a worker mid-task; its processes are
+    # multiprocessing.Process objects in `_processes` (CPython 3.8 to 3.13)
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
 
 
 def _size(path: Path) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 SCRUBBED = "<scrubbed>"
@@ -22,12 +23,32 @@ def redact_url(url: str) -> str:
     return url
 
 
+# a secret shorter than this is replaced only where it stands alone: replacing every `e` of
+# "connection refused" (an API token `e`) garbles the message and hides nothing more
+SHORT_SECRET = 8
+
+
+@functools.lru_cache(maxsize=64)
+def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for all of `secrets`, longest first, so one pass replaces them all (the
+    marker it writes is never scanned again)."""
+    values = sorted({s for s in secrets if s}, key=len, reverse=True)
+    if not values:
+        return None
+    return re.compile(
+        "|".join(
+            re.escape(s)
+            if len(s) >= SHORT_SECRET
+            else rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])"
+            for s in values
+        )
+    )
+
+
 def scrub(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
     """`text` without Authorization values, URL userinfo, curl `-u`, or any of `secrets`."""
     text = _AUTH_VALUE.sub(rf"\1{SCRUBBED}", text)
     text = _CURL_USER.sub(rf"\1{SCRUBBED}", text)
     text = redact_url(text)
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, SCRUBBED)
-    return text
+    pattern = _secrets_pattern(tuple(secrets))
+    return pattern.sub(SCRUBBED, text) if pattern is not None else text

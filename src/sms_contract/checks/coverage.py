@@ -71,6 +71,10 @@ GROUP_TITLES = {
 EXOTEL_CALLBACKS = {"exotel": "StatusCallback", "exotel-click": "click-tracking callback"}
 
 
+# what a Coverage saw: (exchanges, {(group, key): (exercised, failed)})
+Counts = tuple[int, dict[tuple[str, str], tuple[int, int]]]
+
+
 @dataclass
 class Item:
     """One documented behaviour and what the run saw of it."""
@@ -484,14 +488,26 @@ class Coverage:
                 if isinstance(status, str):
                     self._hit(STATUSES, f"mobizon {status}", bad)
 
-    def merge(self, other: Coverage) -> None:
-        """Add what `other` saw (items outside this one's scope are left out)."""
-        self.exchanges += other.exchanges
-        for key, theirs in other.items.items():
+    def merge(self, other: Coverage | Counts) -> None:
+        """Add what `other` saw, a Coverage or its `counts()` (items outside this one's scope
+        are left out)."""
+        counts = other.counts() if isinstance(other, Coverage) else other
+        exchanges, seen = counts
+        self.exchanges += exchanges
+        for key, (exercised, failed) in seen.items():
             mine = self.items.get(key)
             if mine is not None:
-                mine.exercised += theirs.exercised
-                mine.failed += theirs.failed
+                mine.exercised += exercised
+                mine.failed += failed
+
+    def counts(self) -> Counts:
+        """The exchanges and what each exercised item saw: a few hundred bytes to send from
+        a worker process, where the whole Coverage is tens of kilobytes."""
+        return self.exchanges, {
+            key: (item.exercised, item.failed)
+            for key, item in self.items.items()
+            if item.exercised or item.failed
+        }
 
     def narrow_to_seen_providers(self) -> None:
         """Keep the items of the providers the exchanges talked to (all when none was): a

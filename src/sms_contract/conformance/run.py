@@ -120,6 +120,13 @@ def run_conformance(
         report.error = report.scrub(str(exc))
     except KeyboardInterrupt:
         report.interrupted = True
+        # what Ctrl-C kept from running is counted as not run, not left out of the totals
+        ran = {o.id for o in report.outcomes}
+        report.outcomes.extend(
+            Outcome(s.id, s.operation, s.title, s.kind, "not run", reason="interrupted")
+            for s in plan.scenarios
+            if s.id not in ran
+        )
     if report.coverage is not None:
         report.coverage.narrow_to_seen_providers()
     report.seconds = time.perf_counter() - started
