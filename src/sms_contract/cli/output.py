@@ -198,6 +198,7 @@ def progress(total: int, quiet: bool, *, in_bytes: bool = False) -> Iterator[Cal
     task = progress.add_task("checking", total=total)
     started = last = time.monotonic()
     done = 0
+    said = [""]
     try:
         every = float(os.environ.get(PROGRESS_ENV, PLAIN_PROGRESS_SECONDS))
     except ValueError:
@@ -209,9 +210,11 @@ def progress(total: int, quiet: bool, *, in_bytes: bool = False) -> Iterator[Cal
         progress.update(task, advance=amount, description=label[:60])
         now = time.monotonic()
         if not quiet and not terminal and now - last >= every:
-            last = now
             count = _amount(done, total) if in_bytes else f"{done}/{total}"
-            click.echo(f"progress: {count} ({label}), {now - started:.0f} s", err=True)
+            line = f"progress: {count} ({label}), {now - started:.0f} s"
+            if line != said[0]:  # a line only when it says something new
+                last, said[0] = now, line
+                click.echo(line, err=True)
 
     with progress:
         yield advance

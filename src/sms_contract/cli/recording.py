@@ -121,7 +121,7 @@ def record_jobs(
         # wherever Ctrl-C lands (a scenario, a simulator's shutdown), what is on disk is the
         # truth: a scenario interrupted mid-way may have saved its cassette before it counted
         written = max(written, _written_since(out, started))
-        click.echo(f"interrupted: {written} cassettes written to {out}", err=True)
+        click.echo(f"INTERRUPTED: {written} cassettes written to {out}")
         sys.exit(EXIT_INTERRUPTED)
     click.echo(f"{written} cassettes written to {out} ({failed} scenarios with violations)")
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
