@@ -754,7 +754,7 @@ def bench_proxy(seconds: float) -> None:
                 return got[side].rps
 
             through, direct, ratio = interleaved(
-                lambda: run("proxy", proxied), lambda: run("direct", url), 3
+                lambda: run("proxy", proxied), lambda: run("direct", url), 5
             )
             timings: dict[str, list[float]] = {"direct": [], "proxy": []}
             with httpx.Client(auth=("simkey", "simtoken"), timeout=10) as client:
@@ -772,7 +772,7 @@ def bench_proxy(seconds: float) -> None:
         direct,
         ratio,
         clients=8,
-        rounds=3,
+        rounds=5,
         goal=0.9,
         **got["proxy"].notes(),
     )
