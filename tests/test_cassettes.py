@@ -157,3 +157,29 @@ def test_doc_example_cassettes_match_their_transcription() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout
+
+
+def test_a_stopped_parallel_validation_drops_the_files_in_hand(tmp_path: Path) -> None:
+    """Ctrl-C (or a caller that stops reading) sets the workers' stop event: a worker drops the
+    file in hand at its next interaction instead of finishing it, and the pool shuts down with
+    no process left behind. Before, the parent waited for the file, or killed the workers
+    mid-answer, which could hang the pool."""
+    import multiprocessing
+    import signal
+
+    import sms_contract.cassettes.cassette as cassette
+
+    files = sorted(SIMULATOR.glob("*.yaml"))[:6]
+    stop = multiprocessing.Event()
+    stop.set()
+    cassette._start_worker(stop)  # as a worker starts, here in this process
+    try:
+        assert cassette._validate_one(files[0], "strict", True) == (0, [], None)
+    finally:
+        cassette._STOP = None
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    results = cassette.iter_validated(files, jobs=2)
+    first = next(results)
+    assert first[0] == files[0] and first[1] > 0
+    results.close()  # the caller stops: the rest is dropped
+    assert multiprocessing.active_children() == []

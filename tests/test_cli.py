@@ -425,3 +425,11 @@ def test_a_short_credential_does_not_garble_the_output() -> None:
     assert "cannot connect" in result.stderr and "<scrubbed>" not in result.stderr, result.stderr
     assert scrub("token=b&Body=a b", ("a", "b")) == "token=<scrubbed>&Body=<scrubbed> <scrubbed>"
     assert scrub("x=longsecret1longsecret1", ("longsecret1",)) == "x=<scrubbed><scrubbed>"
+    # after an escape a short secret stands alone too: JSON's \n, a form's %0A or %3D
+    for text in ("said:\\nab", "Body=k%3Dab%0Aab", "x\\u00e9ab"):
+        assert "ab" not in scrub(text, ("ab",)).replace("<scrubbed>", ""), text
+    # a report is scrubbed value by value: a numeric secret does not break its JSON
+    from sms_contract.report import RunReport
+
+    report = RunReport("t", "strict", "now", seconds=0.123, secrets=("123",))
+    assert json.loads(report.to_json())["seconds"] == 0.123

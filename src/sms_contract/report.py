@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
-from sms_contract.cassettes.filters import scrub
+from sms_contract.cassettes.filters import scrub, scrub_data
 from sms_contract.checks.coverage import Coverage, Gate
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ class RunReport:
                 if self.uncovered
                 else [],
             }
-        scrubbed: dict[str, Any] = json.loads(self.scrub(json.dumps(data)))
+        scrubbed: dict[str, Any] = scrub_data(data, self.secrets)
         return scrubbed
 
     def to_json(self) -> str:

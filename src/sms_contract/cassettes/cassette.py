@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -281,19 +281,40 @@ def default_jobs(files: list[Path]) -> int:
     return max(1, min(cores, len(files))) if size >= PARALLEL_BYTES else 1
 
 
+# a worker's copy of the parent's "stop" event (set on Ctrl-C, or when the caller stops)
+_STOP: Any = None
+
+
+class _Stopped(Exception):
+    """The parent asked the workers to stop: the file in hand is dropped."""
+
+
+def _stop_requested(at: int) -> None:
+    if _STOP is not None and _STOP.is_set():
+        raise _Stopped
+
+
 def _validate_one(path: Path, mode: Mode, cover: bool) -> tuple[int, list[Finding], Any]:
     coverage = Coverage() if cover else None
-    count, findings = validate_cassette(path, mode, coverage)
+    try:
+        _stop_requested(0)
+        # a large (streamed) file looks at the event after each interaction
+        count, findings = validate_cassette(path, mode, coverage, _stop_requested)
+    except _Stopped:
+        return 0, [], None  # never reported: the parent stopped reading results
     return count, findings, coverage.counts() if coverage is not None else None
 
 
 Validated = tuple[Path, int, list[Finding]]
 
 
-def _ignore_interrupts() -> None:
-    """A worker leaves Ctrl-C to the parent, which reports what finished (no traceback each)."""
+def _start_worker(stop: Any) -> None:
+    """A worker leaves Ctrl-C to the parent, which reports what finished (no traceback from
+    each), and stops when the parent sets `stop`."""
     import signal
 
+    global _STOP
+    _STOP = stop
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -303,7 +324,7 @@ def iter_validated(
     jobs: int = 1,
     coverage: Coverage | None = None,
     on_read: Callable[[Path, int], None] | None = None,
-) -> Iterator[Validated]:
+) -> Generator[Validated, None, None]:
     """(path, interactions, findings) of each file, in order, as each is done. With `jobs` > 1,
     files are shared among that many processes (concurrent.futures); the results, and the
     first `CassetteError` in file order, are the same as with one. `coverage` counts what the
@@ -323,12 +344,16 @@ def iter_validated(
                 coverage.merge(counted)
             yield path, count, findings
         return
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     load_contract()  # compiled once here, inherited by forked workers
     chunk = max(1, min(4, len(files) // (jobs * 8)))
-    # the workers ignore SIGINT (no traceback from each on Ctrl-C); the parent stops them
-    with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
+    context = multiprocessing.get_context()
+    stop = context.Event()
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(stop,)
+    ) as pool:
         finished = False
         try:
             cover = [coverage is not None] * len(files)
@@ -341,16 +366,9 @@ def iter_validated(
                 yield path, count, findings
             finished = True
         finally:
-            if not finished:  # Ctrl-C, or the caller stopped: no file in hand is waited for
-                _stop_workers(pool)
+            if not finished:  # Ctrl-C, or the caller stopped: the files in hand are dropped
+                stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _stop_workers(pool: Any) -> None:
-    # concurrent.futures has no public way to stop a worker mid-task; its processes are
-    # multiprocessing.Process objects in `_processes` (CPython 3.8 to 3.13)
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
 
 
 def _size(path: Path) -> int:

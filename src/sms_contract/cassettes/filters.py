@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 SCRUBBED = "<scrubbed>"
 _AUTH_VALUE = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+")
@@ -23,15 +24,18 @@ def redact_url(url: str) -> str:
     return url
 
 
-# a secret shorter than this is replaced only where it stands alone: replacing every `e` of
-# "connection refused" (an API token `e`) garbles the message and hides nothing more
-SHORT_SECRET = 8
+# A secret shorter than this is replaced only where it stands alone: with an API token `e`,
+# replacing every `e` of "connection refused" garbles the message and hides nothing (a secret
+# that short is no secret). Longer ones are replaced wherever they occur.
+SHORT_SECRET = 4
+# "alone": not inside a word, where an escape's last character (\n, %0A, \u00e9) is no word
+_ALONE_BEFORE = r"(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2})|(?<=\\[bfnrt])|(?<=\\u[0-9A-Fa-f]{4}))"
 
 
 @functools.lru_cache(maxsize=64)
 def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for all of `secrets`, longest first, so one pass replaces them all (the
-    marker it writes is never scanned again)."""
+    """One pattern for all of `secrets`, longest first, so one pass replaces them all and the
+    marker it writes is not scanned again."""
     values = sorted({s for s in secrets if s}, key=len, reverse=True)
     if not values:
         return None
@@ -39,10 +43,22 @@ def _secrets_pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
         "|".join(
             re.escape(s)
             if len(s) >= SHORT_SECRET
-            else rf"(?<![A-Za-z0-9]){re.escape(s)}(?![A-Za-z0-9])"
+            else rf"{_ALONE_BEFORE}{re.escape(s)}(?![A-Za-z0-9])"
             for s in values
         )
     )
+
+
+def scrub_data(data: Any, secrets: tuple[str, ...] | list[str] = ()) -> Any:
+    """`data` (JSON-like) with every string scrubbed, keys too: a report scrubbed value by
+    value, not as serialised text (where a secret `123` would break `"seconds": 0.123`)."""
+    if isinstance(data, str):
+        return scrub(data, secrets)
+    if isinstance(data, dict):
+        return {scrub_data(k, secrets): scrub_data(v, secrets) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [scrub_data(item, secrets) for item in data]
+    return data
 
 
 def scrub(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
