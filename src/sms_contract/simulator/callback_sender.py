@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable, Coroutine, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -148,20 +149,34 @@ async def post(
             await asyncio.sleep(state.config.callback_backoff * 2 ** (attempt - 1))
 
 
-async def run_sender(state: SimulatorState) -> None:
-    """Find messages that became final and deliver their callbacks, until cancelled."""
+# what a sender starts at a tick: the deliveries due at `now`, each a coroutine
+Due = Callable[[httpx.AsyncClient, float], Iterable[Coroutine[Any, Any, None]]]
+
+
+async def deliver_due(state: SimulatorState, due: Due) -> None:
+    """Every tick, start the deliveries `due` names; until cancelled, then cancel them too.
+    One loop for every provider's callbacks (Exotel's StatusCallback, Mobizon's webhooks)."""
     tasks: set[asyncio.Task[None]] = set()
     async with httpx.AsyncClient() as client:
         try:
             while True:
                 await asyncio.sleep(state.config.ticker_interval)
-                now = state.clock.now()
-                for message in state.store.unnotified():
-                    if lifecycle.final_at(message, state.config) <= now:
-                        state.store.mark_notified(message.sid)
-                        task = asyncio.create_task(deliver(state, client, message))
-                        tasks.add(task)
-                        task.add_done_callback(tasks.discard)
+                for delivery in due(client, state.clock.now()):
+                    task = asyncio.create_task(delivery)
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
         finally:
             for task in tasks:
                 task.cancel()
+
+
+async def run_sender(state: SimulatorState) -> None:
+    """Find messages that became final and deliver their callbacks, until cancelled."""
+
+    def due(client: httpx.AsyncClient, now: float) -> Iterator[Coroutine[Any, Any, None]]:
+        for message in state.store.unnotified():
+            if lifecycle.final_at(message, state.config) <= now:
+                state.store.mark_notified(message.sid)
+                yield deliver(state, client, message)
+
+    await deliver_due(state, due)

@@ -13,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Coroutine, Iterator
 from typing import Any
 
 import httpx
 
 from sms_contract.contract.registry import load_registries
+from sms_contract.simulator.callback_sender import deliver_due
 from sms_contract.simulator.clock import Clock
 from sms_contract.simulator.mobizon import lifecycle
 from sms_contract.simulator.mobizon.store import MobizonMessage, Webhook
@@ -93,21 +95,14 @@ async def deliver(
 
 async def run_sender(state: SimulatorState) -> None:
     """Deliver the report of every message that became final, until cancelled."""
-    tasks: set[asyncio.Task[None]] = set()
-    async with httpx.AsyncClient() as client:
-        try:
-            while True:
-                await asyncio.sleep(state.config.ticker_interval)
-                now = state.clock.now()
-                for message in state.mobizon.unnotified():
-                    final = lifecycle.final_at(message, state.config)
-                    if final is None or final > now:
-                        continue
-                    state.mobizon.mark_notified(message.id)
-                    for hook in state.mobizon.webhooks(message.api_key):
-                        task = asyncio.create_task(deliver(state, client, message, hook))
-                        tasks.add(task)
-                        task.add_done_callback(tasks.discard)
-        finally:
-            for task in tasks:
-                task.cancel()
+
+    def due(client: httpx.AsyncClient, now: float) -> Iterator[Coroutine[Any, Any, None]]:
+        for message in state.mobizon.unnotified():
+            final = lifecycle.final_at(message, state.config)
+            if final is None or final > now:
+                continue
+            state.mobizon.mark_notified(message.id)
+            for hook in state.mobizon.webhooks(message.api_key):
+                yield deliver(state, client, message, hook)
+
+    await deliver_due(state, due)
