@@ -44,17 +44,18 @@ class Message:
     notified: bool
 
 
-class Store:
-    """A thread-safe SQLite store (one connection, one lock: a simulator, not a database)."""
+class SqliteStore:
+    """A thread-safe SQLite store (one connection, one lock: a simulator, not a database) whose
+    tables `schema` creates; each provider's store is one."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, schema: str) -> None:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
         self._lock = threading.Lock()
         with self._lock:
             if path != ":memory:":
                 self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
+            self._db.executescript(schema)
 
     def close(self) -> None:
         with self._lock:
@@ -67,6 +68,13 @@ class Store:
     def _run(self, sql: str, args: tuple[Any, ...] = ()) -> None:
         with self._lock:
             self._db.execute(sql, args)
+
+
+class Store(SqliteStore):
+    """Exotel's messages, accounts and callback attempts."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, SCHEMA)
 
     @staticmethod
     def new_sid() -> str:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from dataclasses import dataclass
 from typing import Any
+
+from sms_contract.simulator.store import SqliteStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mobizon_messages (
@@ -53,27 +54,18 @@ class Webhook:
     secret: str
 
 
-class MobizonStore:
+class MobizonStore(SqliteStore):
+    """Mobizon's messages and webhooks."""
+
     def __init__(self, path: str) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._lock = threading.Lock()
+        super().__init__(path, SCHEMA)
         with self._lock:
-            self._db.executescript(SCHEMA)
             seeded = self._db.execute("SELECT COUNT(*) FROM mobizon_messages").fetchone()[0]
             if not seeded:
                 self._db.execute(
                     "INSERT OR IGNORE INTO sqlite_sequence (name, seq) VALUES (?, ?)",
                     ("mobizon_messages", FIRST_ID),
                 )
-
-    def close(self) -> None:
-        with self._lock:
-            self._db.close()
-
-    def _all(self, sql: str, args: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._db.execute(sql, args).fetchall()
 
     def add(
         self,
