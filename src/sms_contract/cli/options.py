@@ -17,7 +17,9 @@ from sms_contract.contract.schemastore import MODES, Mode
 from sms_contract.simulator.config import DEFAULT_ACCOUNT_SID, SimulatorConfig
 
 if TYPE_CHECKING:
+    from sms_contract.conformance.run import Plan
     from sms_contract.conformance.target import Target
+    from sms_contract.report import RunReport
 
 mode_option = click.option(
     "--mode",
@@ -290,3 +292,49 @@ def request_limits(
     if local:
         return max_requests, rate
     return (2000 if max_requests is None else max_requests), (3.0 if rate is None else rate)
+
+
+seed_option = click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="hypothesis seed of the fuzz pass: the same seed sends the same cases (see the report)",
+)
+
+
+def run_plan(
+    target: Target,
+    plan: Plan,
+    args: TargetArgs,
+    label: str,
+    quiet: bool,
+    pressed: Callable[[], bool],
+) -> RunReport:
+    """`run_conformance` as the CLI runs it, for every provider: the request budget and pace
+    of a local or remote target, progress, and a Ctrl-C that a library swallowed (`pressed`,
+    from `output.interrupts()`) still ending the run."""
+    from sms_contract.cli.output import progress
+    from sms_contract.conformance import is_local
+    from sms_contract.conformance.budget import Budget
+    from sms_contract.conformance.run import run_conformance
+
+    budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
+    with progress(plan.steps, quiet) as tick:
+
+        def step(name: str) -> None:
+            tick(name)
+            if pressed():
+                raise KeyboardInterrupt
+
+        report = run_conformance(
+            target,
+            plan,
+            budget=Budget(budget),
+            rate=pace,
+            timeout=args.timeout,
+            label=label,
+            on_step=step,
+        )
+    report.interrupted = report.interrupted or pressed()
+    return report

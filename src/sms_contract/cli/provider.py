@@ -17,8 +17,8 @@ import click
 
 from sms_contract.cassettes.filters import redact_url
 from sms_contract.cli.group import fail
-from sms_contract.cli.options import ReportArgs, TargetArgs, request_limits
-from sms_contract.cli.output import progress, write_outputs
+from sms_contract.cli.options import ReportArgs, TargetArgs, run_plan
+from sms_contract.cli.output import interrupts, write_outputs
 
 if TYPE_CHECKING:
     from sms_contract.conformance.scenarios import Scenario
@@ -68,32 +68,22 @@ def mobizon_target(args: TargetArgs) -> Iterator[Target]:
 
 def check_mobizon(args: TargetArgs, patterns: tuple[str, ...], output: ReportArgs) -> NoReturn:
     """`check --provider mobizon`: the Mobizon scenarios through `run_conformance`."""
-    from sms_contract.conformance import is_local
-    from sms_contract.conformance.budget import Budget
     from sms_contract.conformance.mobizon.preflight import preflight
     from sms_contract.conformance.preflight import TargetProblem
-    from sms_contract.conformance.run import Plan, run_conformance
+    from sms_contract.conformance.run import Plan
     from sms_contract.conformance.session import TargetUnreachable
 
     scenarios = mobizon_scenarios(patterns)
     plan = Plan(scenarios, mode=args.mode, fuzz_examples=0, preflight=False)
-    with mobizon_target(args) as target:
-        budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
+    with interrupts() as pressed, mobizon_target(args) as target:
         label = "embedded simulator (Mobizon)" if args.target_url is None else None
         try:
             preflight(target, args.timeout)
         except (TargetUnreachable, TargetProblem) as exc:
             fail(str(exc))
-        with progress(plan.steps, output.as_json) as tick:
-            report = run_conformance(
-                target,
-                plan,
-                budget=Budget(budget),
-                rate=pace,
-                timeout=args.timeout,
-                label=label or redact_url(target.base),
-                on_step=tick,
-            )
+        report = run_plan(
+            target, plan, args, label or redact_url(target.base), output.as_json, pressed
+        )
     if report.error:
         fail(report.error)
     write_outputs(report, output)

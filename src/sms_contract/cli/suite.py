@@ -16,12 +16,13 @@ from sms_contract.cli.options import (
     coverage_options,
     gate_in_scope,
     report_options,
-    request_limits,
     resolve_target,
+    run_plan,
+    seed_option,
     select_option,
     target_options,
 )
-from sms_contract.cli.output import interrupts, progress, write_outputs
+from sms_contract.cli.output import interrupts, write_outputs
 from sms_contract.cli.provider import check_mobizon, provider_option
 from sms_contract.conformance.budget import MAX_FUZZ_EXAMPLES
 
@@ -38,13 +39,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="schemathesis cases per operation and mode after the scenarios (0: no fuzz pass)",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="hypothesis seed of the fuzz pass: the same seed sends the same cases (see the report)",
-)
+@seed_option
 @select_option
 @coverage_options
 @provider_option
@@ -105,13 +100,7 @@ def check(
     show_default=True,
     help="schemathesis cases per operation and generation mode",
 )
-@click.option(
-    "--seed",
-    type=click.IntRange(min=0),
-    default=0,
-    show_default=True,
-    help="hypothesis seed of the fuzz pass: the same seed sends the same cases (see the report)",
-)
+@seed_option
 @coverage_options
 @report_options
 def fuzz(target: TargetArgs, examples: int, seed: int, gate: Gate, output: ReportArgs) -> None:
@@ -140,10 +129,8 @@ def run_suite(
     """Run the plan through `run_conformance`, print the report, exit with its code."""
     require_contract()
     from sms_contract.checks.coverage import Coverage
-    from sms_contract.conformance import is_local
-    from sms_contract.conformance.budget import Budget
     from sms_contract.conformance.embedded import simulator_config
-    from sms_contract.conformance.run import CHECK_GROUPS, Plan, run_conformance
+    from sms_contract.conformance.run import CHECK_GROUPS, Plan
 
     if gate:
         gate_in_scope(gate, Coverage(CHECK_GROUPS), "check")
@@ -155,25 +142,8 @@ def run_suite(
         fuzz_seed=seed,
     )
     with interrupts() as pressed, resolve_target(args, simulator_config(plan.probes)) as target:
-        budget, pace = request_limits(args.max_requests, args.rate, is_local(target.url))
         label = "embedded simulator" if args.target_url is None else redact_url(args.target_url)
-        with progress(plan.steps, output.as_json) as tick:
-
-            def step(name: str) -> None:
-                tick(name)
-                if pressed():  # a Ctrl-C swallowed somewhere below still stops the run here
-                    raise KeyboardInterrupt
-
-            report = run_conformance(
-                target,
-                plan,
-                budget=Budget(budget),
-                rate=pace,
-                timeout=args.timeout,
-                label=label,
-                on_step=step,
-            )
-        report.interrupted = report.interrupted or pressed()
+        report = run_plan(target, plan, args, label, output.as_json, pressed)
     if report.error:
         fail(report.error)
     if gate:
