@@ -166,26 +166,21 @@ def steered_scenarios() -> list[Scenario]:
                 # `error-throttled[bulksend-json]`: `-k send[json]` must not select it
                 where = {SEND: "", BULKSEND: "bulksend-", DETAILS: "details-"}[operation]
                 if row.id in ANY_OPERATION and operation != SEND:
-                    out.append(
-                        Scenario(
-                            f"error-{row.id}[{where}{fmt}]",
-                            operation + suffix,
-                            f"HTTP {row.status} {row.code or ''} {row.when}".replace("  ", " "),
-                            _request_error(row, operation, suffix),
-                            kind="error",
-                        )
-                    )
+                    run, needs = _request_error(row, operation, suffix), frozenset[str]()
                 elif row.trigger in ("account", "internal"):
-                    out.append(
-                        Scenario(
-                            f"error-{row.id}[{where}{fmt}]",
-                            operation + suffix,
-                            f"HTTP {row.status} {row.code or ''} {row.when}".replace("  ", " "),
-                            _account_error(row, operation, suffix),
-                            needs=CONTROL,
-                            kind="error",
-                        )
+                    run, needs = _account_error(row, operation, suffix), CONTROL
+                else:
+                    continue
+                out.append(
+                    Scenario(
+                        f"error-{row.id}[{where}{fmt}]",
+                        operation + suffix,
+                        f"HTTP {row.status} {row.code or ''} {row.when}".replace("  ", " "),
+                        run,
+                        needs=needs,
+                        kind="error",
                     )
+                )
     for fmt, suffix in SUFFIXES.items():
         out.append(
             Scenario(
