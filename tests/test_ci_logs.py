@@ -11,12 +11,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from tests.factories import interrupted_check
 
 from sms_contract.cli import EXIT_INTERRUPTED, main
 from sms_contract.mutants import catalogue
@@ -206,29 +206,12 @@ def test_record_interrupted_counts_the_cassettes_on_disk(tmp_path: Path) -> None
 def test_check_interrupted_anywhere_exits_130_and_reports(after: int) -> None:
     """Ctrl-C during the scenarios or the fuzz pass: never swallowed (before: 2 runs in 12
     printed a traceback and went on to exit 0)."""
+    from sms_contract.simulator import SimulatorConfig
 
-    from sms_contract.simulator import SimulatorConfig, create_app
-
-    seen: list[str] = []
-    inner = create_app(SimulatorConfig.unthrottled(db=":memory:"))
-
-    async def counting(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            seen.append(scope["path"])
-        await inner(scope, receive, send)
-
-    with running(counting) as url:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sms_contract.cli", "check", "--target-url", url,
-             "--fuzz-examples", "20"],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while len(seen) < after and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.01)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=120)
-    assert process.returncode == EXIT_INTERRUPTED, (out[-2000:], err[-2000:])
+    code, out, err = interrupted_check(
+        SimulatorConfig.unthrottled(db=":memory:"), after, "--fuzz-examples", "20"
+    )
+    assert code == EXIT_INTERRUPTED, (out[-2000:], err[-2000:])
     assert "INTERRUPTED:" in out and "scenarios passed" in out
     # every scenario is in the totals: what Ctrl-C kept from running is "not run"
     from sms_contract.conformance import all_scenarios

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -19,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
+from tests.factories import interrupted_check
 
 from sms_contract.cli import main
 from sms_contract.simulator import SimulatorConfig, create_app
@@ -329,27 +327,8 @@ def test_no_secret_in_output_reports_or_cassettes(simulator: str, tmp_path: Path
 
 
 def test_ctrl_c_reports_what_finished_and_exits_130() -> None:
-    seen: list[str] = []
-    inner = create_app(SimulatorConfig(db=":memory:"))
-
-    async def counting(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            seen.append(scope["path"])
-        await inner(scope, receive, send)
-
-    with running(counting) as url:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sms_contract.cli", "check", "--target-url", url],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while len(seen) < 20 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=60)
-    assert process.returncode == 130, (out, err)
+    code, out, err = interrupted_check(SimulatorConfig(db=":memory:"), 20)
+    assert code == 130, (out, err)
     assert "INTERRUPTED" in out and "scenarios passed" in out
     assert "Traceback" not in err
 
